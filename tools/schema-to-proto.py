@@ -39,6 +39,18 @@ with open(TSV, encoding="utf-8") as f:
             values[owner].append((name, int(number)))
 
 
+def map_entry(full):
+    """(key type, value type) when `full` is the synthesized entry of a proto `map<>` field, else None."""
+    if not short(full).endswith("Entry") or full not in messages:
+        return None
+    rows = fields.get(full, [])
+    if [(r[0], r[1]) for r in rows] != [("key", 1), ("value", 2)]:
+        return None
+    def type_of(row):
+        return "." + row[4] if row[3] in ("message", "enum") else row[3]
+    return type_of(rows[0]), type_of(rows[1])
+
+
 def parent(full):
     return full.rsplit(".", 1)[0]
 
@@ -48,7 +60,7 @@ def short(full):
 
 
 def children(container):
-    msgs = [m for m in messages if parent(m) == container]
+    msgs = [m for m in messages if parent(m) == container and map_entry(m) is None]
     ens = [e for e in enums if parent(e) == container]
     return msgs, ens
 
@@ -81,6 +93,10 @@ def render_message(full, indent):
         out += render_message(m, indent + 1)
     for name, number, label, typ, type_name, default in fields[full]:
         t = "." + type_name if typ in ("message", "enum") else typ
+        entry = map_entry(type_name) if typ == "message" and label == "repeated" else None
+        if entry is not None:
+            out.append(f"{pad}  map<{entry[0]}, {entry[1]}> {name} = {number};")
+            continue
         opt = f" [default = {default_literal(typ, default)}]" if default != "" else ""
         out.append(f"{pad}  {label} {t} {name} = {number}{opt};")
     out.append(f"{pad}}}")
@@ -100,7 +116,7 @@ for upstream_file, (package, out_name, cs_namespace) in PACKAGES.items():
     ]
     if package != "mesos.v1":
         lines.insert(4, 'import "mesos.proto";')
-    top_msgs = [m for m, fl in messages.items() if fl == upstream_file and parent(m) == package]
+    top_msgs = [m for m, fl in messages.items() if fl == upstream_file and parent(m) == package and map_entry(m) is None]
     top_enums = [e for e, fl in enums.items() if fl == upstream_file and parent(e) == package]
     for e in top_enums:
         lines += render_enum(e, 0) + [""]

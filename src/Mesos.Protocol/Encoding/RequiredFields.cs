@@ -11,6 +11,20 @@ internal static class RequiredFields
     {
         foreach (var field in message.Descriptor.Fields.InDeclarationOrder())
         {
+            if (field.IsMap)
+            {
+                var valueField = field.MessageType.FindFieldByNumber(2);
+                if (valueField.FieldType == FieldType.Message)
+                {
+                    foreach (DictionaryEntry entry in (IDictionary)field.Accessor.GetValue(message))
+                    {
+                        Collect((IMessage)entry.Value!, $"{prefix}{field.Name}[{entry.Key}].", missing);
+                    }
+                }
+
+                continue;
+            }
+
             if (field.IsRepeated)
             {
                 if (field.FieldType == FieldType.Message)

@@ -35,6 +35,7 @@ internal sealed class MessagePlan
 internal sealed class FieldPlan
 {
     private MessagePlan? _message;
+    private FieldPlan? _mapValue;
 
     public FieldPlan(FieldDescriptor field)
     {
@@ -57,6 +58,9 @@ internal sealed class FieldPlan
 
     // Resolved lazily: message types refer to each other (and to themselves).
     public MessagePlan Message => _message ??= MessagePlan.For(Field.MessageType);
+
+    /// <summary>For a <c>map&lt;string, V&gt;</c> field: the entry's value field (number 2).</summary>
+    public FieldPlan MapValue => _mapValue ??= new FieldPlan(Field.MessageType.FindFieldByNumber(2));
 }
 
 /// <summary>An enum's values by name.</summary>

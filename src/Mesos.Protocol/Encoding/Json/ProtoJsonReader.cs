@@ -80,6 +80,12 @@ internal static class ProtoJsonReader
                 continue;
             }
 
+            if (field.Field.IsMap)
+            {
+                ReadMap(ref reader, field, output);
+                continue;
+            }
+
             if (reader.TokenType == JsonTokenType.StartArray)
             {
                 if (!field.Field.IsRepeated)
@@ -100,6 +106,38 @@ internal static class ProtoJsonReader
 
             // Mesos' reader also takes a single value for a repeated field.
             WriteValue(ref reader, field, output);
+        }
+    }
+
+    // Mesos writes a proto map as a JSON object; every map in the v1 schema has string keys.
+    private static void ReadMap(ref Utf8JsonReader reader, FieldPlan field, ProtoWireBuffer output)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw Mismatch(field, ref reader, "an object (a map)");
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            output.WriteTag(field.Number, WireType.LengthDelimited);
+            var entry = output.BeginLengthDelimited();
+            output.WriteTag(1, WireType.LengthDelimited);
+            if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+            {
+                output.WriteLengthDelimited(reader.ValueSpan);
+            }
+            else
+            {
+                WithUnescaped(ref reader, output, static (bytes, o) => o.WriteLengthDelimited(bytes));
+            }
+
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.Null)
+            {
+                WriteValue(ref reader, field.MapValue, output);
+            }
+
+            output.EndLengthDelimited(entry);
         }
     }
 

@@ -40,7 +40,26 @@ internal static class ProtoJsonWriter
         foreach (var field in message.Descriptor.Fields.InDeclarationOrder())
         {
             var accessor = field.Accessor;
-            if (field.IsRepeated)
+            if (field.IsMap)
+            {
+                var map = (IDictionary)accessor.GetValue(message);
+                if (map.Count == 0)
+                {
+                    continue;
+                }
+
+                var valueField = field.MessageType.FindFieldByNumber(2);
+                writer.WritePropertyName(field.Name);
+                writer.WriteStartObject();
+                foreach (DictionaryEntry entry in map)
+                {
+                    writer.WritePropertyName(Convert.ToString(entry.Key, CultureInfo.InvariantCulture)!);
+                    WriteValue(writer, valueField, entry.Value!);
+                }
+
+                writer.WriteEndObject();
+            }
+            else if (field.IsRepeated)
             {
                 var list = (IList)accessor.GetValue(message);
                 if (list.Count == 0)
