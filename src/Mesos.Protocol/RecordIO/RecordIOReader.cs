@@ -72,7 +72,7 @@ public sealed class RecordIOReader : IAsyncDisposable
                 {
                     throw new RecordIOException(
                         RecordIOErrorKind.Truncated,
-                        $"The RecordIO stream ended inside a record: {buffer.Length} byte(s) after record {_recordsRead} were never completed");
+                        $"The RecordIO stream ended inside record {_recordsRead + 1}: its last {buffer.Length} byte(s) were never completed");
                 }
             }
             finally
@@ -107,7 +107,7 @@ public sealed class RecordIOReader : IAsyncDisposable
                 {
                     throw new RecordIOException(
                         RecordIOErrorKind.Truncated,
-                        $"The RecordIO stream ended inside a record: {buffer.Length} byte(s) after record {_recordsRead} were never completed");
+                        $"The RecordIO stream ended inside record {_recordsRead + 1}: its last {buffer.Length} byte(s) were never completed");
                 }
             }
             finally

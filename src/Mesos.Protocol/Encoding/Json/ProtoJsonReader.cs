@@ -52,6 +52,11 @@ internal static class ProtoJsonReader
         {
             throw new MesosDecodeException($"Invalid JSON for {descriptor.FullName}: {ex.Message}", ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader reports text that is not UTF-8 this way when a name or value is unescaped.
+            throw new MesosDecodeException($"Invalid JSON for {descriptor.FullName}: {ex.Message}", ex);
+        }
     }
 
     private static void ReadMessage(ref Utf8JsonReader reader, MessagePlan plan, ProtoWireBuffer output)
@@ -162,6 +167,12 @@ internal static class ProtoJsonReader
                 output.WriteTag(field.Number, WireType.LengthDelimited);
                 if (!reader.ValueIsEscaped && !reader.HasValueSequence)
                 {
+                    // Copied as is, so check here what unescaping would have checked.
+                    if (!System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
+                    {
+                        throw new MesosDecodeException($"JSON field '{field.Field.FullName}' is not valid UTF-8 text");
+                    }
+
                     output.WriteLengthDelimited(reader.ValueSpan);
                 }
                 else
