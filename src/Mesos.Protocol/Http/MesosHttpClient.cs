@@ -1,0 +1,211 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Google.Protobuf;
+using Mesos.Protocol.Encoding;
+
+namespace Mesos.Protocol.Http;
+
+/// <summary>
+/// Posts Mesos v1 calls to one endpoint. SUBSCRIBE opens a long-lived event stream on a client of its own with no
+/// overall timeout; every other call goes on another connection and must be answered 202 (or 200 where Mesos
+/// answers with a body). Redirects are never followed: a 307 from a non-leading master surfaces as a
+/// <see cref="MesosHttpException"/> with the leader's URL, because following it is the scheduler's decision.
+/// Reconnection is not this layer's business either: the executor and scheduler state machines own it.
+/// </summary>
+public sealed class MesosHttpClient : IDisposable
+{
+    // An error body is for a message; a hostile server must not make us buffer more.
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
+    private readonly MesosHttpOptions _options;
+    private readonly HttpClient _streamClient;
+    private readonly HttpClient _callClient;
+    private readonly string _mediaType;
+
+    public MesosHttpClient(MesosHttpOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _mediaType = MesosMediaTypes.Of(options.Encoding);
+        _streamClient = new HttpClient(CreateHandler(options), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _callClient = new HttpClient(CreateHandler(options), disposeHandler: true) { Timeout = options.CallTimeout };
+    }
+
+    public MesosHttpOptions Options => _options;
+
+    /// <summary>Sends a SUBSCRIBE call and returns once the answer's headers arrived with 200.</summary>
+    /// <exception cref="MesosHttpException">Any other status (the body text is kept).</exception>
+    /// <exception cref="MesosConnectionException">The endpoint could not be reached.</exception>
+    public async Task<MesosEventStream<TEvent>> SubscribeAsync<TEvent>(
+        IMessage call, IReadOnlyDictionary<string, string>? headers = null, CancellationToken cancellationToken = default)
+        where TEvent : IMessage<TEvent>, new()
+    {
+        using var request = await CreateRequestAsync(call, headers, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(_streamClient, request, "SUBSCRIBE", HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                throw await ToExceptionAsync(response, "SUBSCRIBE", cancellationToken).ConfigureAwait(false);
+            }
+
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            return new MesosEventStream<TEvent>(response, body, _options.Encoding, _options.RecordIO);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends any other call; returns the answer's status and body once it is 202 Accepted or 200 OK.</summary>
+    /// <exception cref="MesosHttpException">Any other status (the body text is kept).</exception>
+    /// <exception cref="MesosConnectionException">The endpoint could not be reached, or the call timed out.</exception>
+    public async Task<MesosCallResult> CallAsync(
+        IMessage call, IReadOnlyDictionary<string, string>? headers = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var name = CallName(call);
+        using var request = await CreateRequestAsync(call, headers, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(_callClient, request, name, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is not (HttpStatusCode.Accepted or HttpStatusCode.OK))
+        {
+            throw await ToExceptionAsync(response, name, cancellationToken).ConfigureAwait(false);
+        }
+
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return new MesosCallResult(response.StatusCode, body, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private async Task<HttpRequestMessage> CreateRequestAsync(IMessage call, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var request = new HttpRequestMessage(HttpMethod.Post, _options.Endpoint)
+        {
+            Content = new ByteArrayContent(MesosCodec.Encode(call, _options.Encoding)),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(_mediaType);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(_mediaType));
+        if (headers is not null)
+        {
+            foreach (var (name, value) in headers)
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        if (_options.Authorization is { } authorization
+            && await authorization(cancellationToken).ConfigureAwait(false) is { Length: > 0 } header)
+        {
+            // Without validation: a DC/OS "token=..." value is not a valid scheme token for AuthenticationHeaderValue.
+            request.Headers.TryAddWithoutValidation("Authorization", header);
+        }
+
+        return request;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(
+        HttpClient client, HttpRequestMessage request, string call, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new MesosConnectionException(_options.Endpoint, call, ex);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new MesosConnectionException(_options.Endpoint, call, new TimeoutException($"no answer within {client.Timeout}", ex));
+        }
+    }
+
+    private async Task<MesosHttpException> ToExceptionAsync(HttpResponseMessage response, string call, CancellationToken cancellationToken)
+    {
+        string body;
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = new byte[MaxErrorBodyBytes];
+            var total = 0;
+            int read;
+            while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                total += read;
+            }
+
+            body = System.Text.Encoding.UTF8.GetString(buffer, 0, total).Trim();
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            body = string.Empty;
+        }
+
+        Uri? location = null;
+        if (response.Headers.TryGetValues("Location", out var values) && values.FirstOrDefault() is { Length: > 0 } raw)
+        {
+            // A master answers 307 with a scheme-less "//host:port/api/v1/scheduler": keep our scheme.
+            Uri.TryCreate(_options.Endpoint, raw, out location);
+        }
+
+        return new MesosHttpException(_options.Endpoint, call, response.StatusCode, body, location);
+    }
+
+    private static string CallName(IMessage call)
+    {
+        var typeField = call.Descriptor.FindFieldByName("type");
+        if (typeField is null || !typeField.Accessor.HasValue(call))
+        {
+            return call.Descriptor.FullName;
+        }
+
+        var number = Convert.ToInt32(typeField.Accessor.GetValue(call), System.Globalization.CultureInfo.InvariantCulture);
+        return typeField.EnumType.FindValueByNumber(number)?.Name ?? call.Descriptor.FullName;
+    }
+
+    private static SocketsHttpHandler CreateHandler(MesosHttpOptions options)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            ConnectTimeout = options.ConnectTimeout,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        if (options.ServerCertificateValidation is { } validate)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = validate;
+        }
+
+        if (options.UnixSocketPath is { } path)
+        {
+            handler.ConnectCallback = async (_, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken).ConfigureAwait(false);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+
+        return handler;
+    }
+
+    public void Dispose()
+    {
+        _streamClient.Dispose();
+        _callClient.Dispose();
+    }
+}

@@ -1,0 +1,58 @@
+using System.Net.Security;
+using Mesos.Protocol.Encoding;
+using Mesos.Protocol.RecordIO;
+
+namespace Mesos.Protocol.Http;
+
+/// <summary>How to reach one Mesos v1 HTTP API endpoint (an agent's <c>/api/v1/executor</c> or a master's <c>/api/v1/scheduler</c>).</summary>
+public sealed record MesosHttpOptions
+{
+    /// <summary>The API URL, e.g. <c>http://10.0.0.5:5051/api/v1/executor</c>. With <see cref="UnixSocketPath"/> only its path matters.</summary>
+    public required Uri Endpoint { get; init; }
+
+    /// <summary>Content-Type of calls and Accept of events.</summary>
+    public MesosEncoding Encoding { get; init; } = MesosEncoding.Json;
+
+    /// <summary>Talk HTTP over this Unix domain socket instead of TCP (the agent's <c>MESOS_DOMAIN_SOCKET</c>).</summary>
+    public string? UnixSocketPath { get; init; }
+
+    /// <summary>
+    /// The <c>Authorization</c> header value for each request (<see cref="MesosAuthorization"/> builds the usual ones),
+    /// asked anew per request so tokens can be refreshed; null sends none.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<string?>>? Authorization { get; init; }
+
+    /// <summary>Bound on a non-streaming call, from sending to the whole answer. The event stream has no overall bound.</summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Bound on opening a connection.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Framing limits of the event stream.</summary>
+    public RecordIOOptions RecordIO { get; init; } = RecordIOOptions.Default;
+
+    /// <summary>TLS server certificate check for https endpoints; null uses the system's trust store (verification on).</summary>
+    public RemoteCertificateValidationCallback? ServerCertificateValidation { get; init; }
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Endpoint, nameof(Endpoint));
+        if (!Endpoint.IsAbsoluteUri || (Endpoint.Scheme != Uri.UriSchemeHttp && Endpoint.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ArgumentException($"MesosHttpOptions.Endpoint must be an absolute http or https URL, got '{Endpoint}'", nameof(Endpoint));
+        }
+
+        if (CallTimeout <= TimeSpan.Zero && CallTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CallTimeout), CallTimeout, "MesosHttpOptions.CallTimeout must be positive");
+        }
+
+        if (ConnectTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "MesosHttpOptions.ConnectTimeout must be positive");
+        }
+
+        ArgumentNullException.ThrowIfNull(RecordIO, nameof(RecordIO));
+        RecordIO.Validate();
+    }
+}
