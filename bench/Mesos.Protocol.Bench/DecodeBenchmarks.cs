@@ -1,0 +1,61 @@
+using System.Buffers;
+using BenchmarkDotNet.Attributes;
+using Google.Protobuf;
+using Mesos.Protocol.Encoding;
+using Mesos.Protocol.RecordIO;
+using SchedulerEvent = Mesos.V1.Scheduler.Event;
+
+namespace Mesos.Protocol.Bench;
+
+/// <summary>
+/// Decode throughput of a realistic RecordIO event stream (500 UPDATE + 50 OFFERS events of 50 offers).
+/// One operation = the whole stream. Baselines in the same run: RecordIO framing alone (the floor), and for JSON
+/// Google.Protobuf's own JsonParser (the obvious alternative to our transcoder).
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(ThroughputConfig))]
+public class DecodeBenchmarks
+{
+    private static readonly JsonParser GoogleJsonParser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
+
+    private byte[] _json = [];
+    private byte[] _protobuf = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _json = EventStreams.Build(MesosEncoding.Json);
+        _protobuf = EventStreams.Build(MesosEncoding.Protobuf);
+        ThroughputConfig.StreamBytes["Json"] = _json.Length;
+        ThroughputConfig.StreamBytes["Protobuf"] = _protobuf.Length;
+        Console.WriteLine($"// stream sizes: json={_json.Length} bytes, protobuf={_protobuf.Length} bytes, events={EventStreams.EventCount}");
+    }
+
+    [Benchmark(Description = "Json: RecordIO framing only")]
+    public Task<int> JsonFramingOnly() => ReadAsync(_json, static (in ReadOnlySequence<byte> r) => (int)r.Length);
+
+    [Benchmark(Description = "Json: MesosCodec")]
+    public Task<int> JsonMesosCodec() => ReadAsync(_json, static (in ReadOnlySequence<byte> r) => MesosCodec.Decode<SchedulerEvent>(r, MesosEncoding.Json).CalculateSize());
+
+    [Benchmark(Description = "Json: Google.Protobuf JsonParser")]
+    public Task<int> JsonGoogleParser() => ReadAsync(_json, static (in ReadOnlySequence<byte> r) =>
+        GoogleJsonParser.Parse<SchedulerEvent>(System.Text.Encoding.UTF8.GetString(r.ToArray())).CalculateSize());
+
+    [Benchmark(Description = "Protobuf: RecordIO framing only")]
+    public Task<int> ProtobufFramingOnly() => ReadAsync(_protobuf, static (in ReadOnlySequence<byte> r) => (int)r.Length);
+
+    [Benchmark(Description = "Protobuf: MesosCodec")]
+    public Task<int> ProtobufMesosCodec() => ReadAsync(_protobuf, static (in ReadOnlySequence<byte> r) => MesosCodec.Decode<SchedulerEvent>(r, MesosEncoding.Protobuf).CalculateSize());
+
+    private static async Task<int> ReadAsync(byte[] stream, RecordDecoder<int> decode)
+    {
+        await using var reader = RecordIOReader.Create(new MemoryStream(stream, writable: false));
+        var total = 0;
+        await foreach (var n in reader.ReadAllAsync(decode))
+        {
+            total += n;
+        }
+
+        return total;
+    }
+}
