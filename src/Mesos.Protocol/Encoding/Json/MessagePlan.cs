@@ -10,6 +10,9 @@ internal sealed class MessagePlan
 
     private readonly Dictionary<string, FieldPlan>.AlternateLookup<ReadOnlySpan<char>> _byName;
 
+    // The hot path: names as UTF-8, bucketed by byte length, compared without decoding or hashing.
+    private readonly (byte[] Name, FieldPlan Field)[]?[] _byUtf8Length;
+
     private MessagePlan(MessageDescriptor descriptor)
     {
         Descriptor = descriptor;
@@ -22,6 +25,13 @@ internal sealed class MessagePlan
         }
 
         _byName = byName.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        var utf8 = byName.Select(kv => (Name: System.Text.Encoding.UTF8.GetBytes(kv.Key), Field: kv.Value)).ToList();
+        _byUtf8Length = new (byte[], FieldPlan)[]?[utf8.Count == 0 ? 1 : utf8.Max(e => e.Name.Length) + 1];
+        foreach (var group in utf8.GroupBy(e => e.Name.Length))
+        {
+            _byUtf8Length[group.Key] = [.. group];
+        }
     }
 
     public MessageDescriptor Descriptor { get; }
@@ -29,6 +39,24 @@ internal sealed class MessagePlan
     public static MessagePlan For(MessageDescriptor descriptor) => Plans.GetOrAdd(descriptor, static d => new MessagePlan(d));
 
     public bool TryGetField(ReadOnlySpan<char> name, out FieldPlan field) => _byName.TryGetValue(name, out field!);
+
+    public bool TryGetField(ReadOnlySpan<byte> utf8Name, out FieldPlan? field)
+    {
+        if (utf8Name.Length < _byUtf8Length.Length && _byUtf8Length[utf8Name.Length] is { } bucket)
+        {
+            foreach (var (name, candidate) in bucket)
+            {
+                if (utf8Name.SequenceEqual(name))
+                {
+                    field = candidate;
+                    return true;
+                }
+            }
+        }
+
+        field = null;
+        return false;
+    }
 }
 
 /// <summary>One field: its descriptor and what its wire form needs.</summary>

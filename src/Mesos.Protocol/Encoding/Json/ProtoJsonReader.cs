@@ -61,16 +61,17 @@ internal static class ProtoJsonReader
 
     private static void ReadMessage(ref Utf8JsonReader reader, MessagePlan plan, ProtoWireBuffer output)
     {
-        Span<char> name = stackalloc char[MaxNameLength];
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             // A property name; a name longer than any field's cannot be one.
-            var rawLength = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
             FieldPlan? field = null;
-            if (rawLength <= MaxNameLength)
+            if (!reader.ValueIsEscaped && !reader.HasValueSequence)
             {
-                var length = reader.CopyString(name);
-                plan.TryGetField(name[..length], out field);
+                plan.TryGetField(reader.ValueSpan, out field);
+            }
+            else
+            {
+                field = FindEscapedName(ref reader, plan);
             }
 
             reader.Read();
@@ -144,6 +145,19 @@ internal static class ProtoJsonReader
 
             output.EndLengthDelimited(entry);
         }
+    }
+
+    // Rare: a name with escapes, or split across buffer segments. Kept apart so the hot loop has no stackalloc.
+    private static FieldPlan? FindEscapedName(ref Utf8JsonReader reader, MessagePlan plan)
+    {
+        if ((reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length) > MaxNameLength)
+        {
+            return null;
+        }
+
+        Span<char> name = stackalloc char[MaxNameLength];
+        var length = reader.CopyString(name);
+        return plan.TryGetField(name[..length], out var field) ? field : null;
     }
 
     private static void WriteValue(ref Utf8JsonReader reader, FieldPlan field, ProtoWireBuffer output)
