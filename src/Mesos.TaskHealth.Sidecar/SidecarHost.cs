@@ -20,7 +20,8 @@ internal sealed class SidecarHost(
     TextWriter stdout)
 {
     private readonly Lock _stdoutGate = new();
-    private readonly List<HealthMonitor> _monitors = [];
+    // Replaced as a whole once every monitor runs, so the status endpoint never sees a list being filled.
+    private volatile HealthMonitor[] _monitors = [];
     private int _exitCode;
 
     /// <summary>Runs until <paramref name="stop"/> fires or, with exit-on-unhealthy, a target becomes unhealthy.</summary>
@@ -36,19 +37,11 @@ internal sealed class SidecarHost(
         try
         {
             var logger = loggerFactory.CreateLogger("Mesos.TaskHealth");
-            foreach (var target in targets)
-            {
-                _monitors.Add(HealthMonitor.Start(target, e => OnEventAsync(e, done), logger: logger));
-            }
+            _monitors = targets.Select(target => HealthMonitor.Start(target, e => OnEventAsync(e, done), logger: logger)).ToArray();
 
-            try
-            {
-                await Task.Delay(Timeout.InfiniteTimeSpan, done.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped by a signal or by an unhealthy target.
-            }
+            // Until a signal or an unhealthy target; never continue inline on a monitor's callback stack.
+            await Task.Delay(Timeout.InfiniteTimeSpan, done.Token)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ForceYielding);
 
             foreach (var monitor in _monitors)
             {
