@@ -1,0 +1,4 @@
+namespace Mesos.ZooKeeper;
+
+/// <summary>A node's data and its metadata, as returned by getData.</summary>
+public sealed record ZooKeeperNodeData(ReadOnlyMemory<byte> Data, ZooKeeperStat Stat);
