@@ -78,8 +78,11 @@ internal sealed class Connection
         }
     }
 
-    /// <summary>Registers <paramref name="request"/> and writes its frame; its reply (or the connection's end) completes it.</summary>
-    public async Task SendAsync(PendingRequest request, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers <paramref name="request"/> and writes its frame; its reply (or the connection's end) completes it.
+    /// Returns <see langword="false"/> when the connection had already ended, so nothing was sent (safe to retry).
+    /// </summary>
+    public async Task<bool> SendAsync(PendingRequest request, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -88,7 +91,7 @@ internal sealed class Connection
             {
                 if (_aborted)
                 {
-                    throw LostBeforeSending();
+                    return false;
                 }
 
                 _pending[request.Xid] = request;
@@ -96,6 +99,7 @@ internal sealed class Connection
 
             // Not cancellable by the caller: half a frame on the wire would corrupt the stream.
             await WriteAsync(frame).ConfigureAwait(false);
+            return true;
         }
         finally
         {

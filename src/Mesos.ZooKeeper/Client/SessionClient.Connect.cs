@@ -18,7 +18,7 @@ internal sealed partial class SessionClient
         var next = 0;
         var failuresInRound = 0;
         var delay = Defaults.ReconnectDelayMin;
-        while (!cancellationToken.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested && !Volatile.Read(ref _closing))
         {
             var server = servers[next];
             next = (next + 1) % servers.Count;
@@ -69,8 +69,9 @@ internal sealed partial class SessionClient
             }
 
             var reason = await connection.Completion.ConfigureAwait(false);
-            if (cancellationToken.IsCancellationRequested)
+            if (cancellationToken.IsCancellationRequested || Volatile.Read(ref _closing))
             {
+                // Disposing: the server closes the connection after closeSession; do not reconnect.
                 return;
             }
 
@@ -186,7 +187,7 @@ internal sealed partial class SessionClient
         try
         {
             using var timeout = new CancellationTokenSource(Defaults.CloseTimeout, _time);
-            await SendAsync(connection, OpCode.CloseSession, path: null, _ => { }, NoBody, cancellationToken: timeout.Token)
+            await SendAsync(connection, OpCode.CloseSession, path: null, _ => { }, NoBody, timeout.Token)
                 .ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is ZooKeeperException or OperationCanceledException or ObjectDisposedException)

@@ -118,11 +118,36 @@ internal sealed partial class SessionClient
         Func<T>? onNoNode = null,
         CancellationToken cancellationToken = default)
     {
-        var connection = await WaitForConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await SendAsync(connection, type, path, writeBody, parse, onSuccess, onNoNode, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var connection = await WaitForConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var (sent, result) = await TrySendAsync(connection, type, path, writeBody, parse, onSuccess, onNoNode, cancellationToken)
+                .ConfigureAwait(false);
+            if (sent)
+            {
+                return result!;
+            }
+
+            // The connection ended before the request went out: nothing reached the server, wait for the next one.
+        }
     }
 
+    /// <summary>Sends on <paramref name="connection"/> only; fails with <see cref="ConnectionLossException"/> if it has ended.</summary>
     private async Task<T> SendAsync<T>(
+        Connection connection,
+        OpCode type,
+        string? path,
+        Action<JuteWriter> writeBody,
+        ReplyParser<T> parse,
+        CancellationToken cancellationToken)
+    {
+        var (sent, result) = await TrySendAsync(connection, type, path, writeBody, parse, null, null, cancellationToken).ConfigureAwait(false);
+        return sent
+            ? result!
+            : throw new ConnectionLossException($"the connection to ZooKeeper server {connection.Server} ended before the request could be sent");
+    }
+
+    private async Task<(bool Sent, T? Result)> TrySendAsync<T>(
         Connection connection,
         OpCode type,
         string? path,
@@ -137,7 +162,11 @@ internal sealed partial class SessionClient
         var writer = Records.Request(xid, type);
         writeBody(writer);
         var request = new PendingRequest<T>(xid, path, parse, onSuccess, onNoNode);
-        await connection.SendAsync(request, writer.ToFrame(), cancellationToken).ConfigureAwait(false);
-        return await request.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!await connection.SendAsync(request, writer.ToFrame(), cancellationToken).ConfigureAwait(false))
+        {
+            return (false, default);
+        }
+
+        return (true, await request.Task.WaitAsync(cancellationToken).ConfigureAwait(false));
     }
 }

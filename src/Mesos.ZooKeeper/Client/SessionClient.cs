@@ -31,6 +31,7 @@ internal sealed partial class SessionClient : IZooKeeperClient, IFrameHandler
     private int _xid;
     private Exception? _lastConnectError;
     private int _disposed;
+    private bool _closing;
 
     public SessionClient(ZooKeeperClientOptions options, ILogger logger)
     {
@@ -95,6 +96,7 @@ internal sealed partial class SessionClient : IZooKeeperClient, IFrameHandler
             return;
         }
 
+        Volatile.Write(ref _closing, true);
         Connection? connection;
         bool wasLive;
         lock (_gate)
