@@ -5,7 +5,8 @@
 #   zookeeper-server.sh start DIR [PORT] [OWNER_PID]
 #       Writes DIR/zoo.cfg, keeps data in DIR/data and the log in DIR/server.log, binds 127.0.0.1 on
 #       PORT (default: a free one), waits until the server answers, prints 127.0.0.1:PORT.
-#       With OWNER_PID, the server is stopped when that process goes away.
+#       With OWNER_PID, the server is stopped when that process goes away (and DIR removed, if it holds
+#       a file named remove-with-owner).
 #       Starting again with the same DIR and PORT restarts the server with its data (sessions survive).
 #   zookeeper-server.sh stop DIR
 #       Stops the server started in DIR (TERM, then KILL after 10 s).
@@ -105,8 +106,13 @@ case "$cmd" in
 $(tail -n 15 "$dir/server.log" 2>/dev/null)"
     if [ -n "$owner" ]; then
       pid=$(cat "$dir/zookeeper.pid")
-      ( while alive "$owner" && alive "$pid"; do sleep 1; done; alive "$pid" && kill -TERM "$pid" ) \
-        > /dev/null 2>&1 < /dev/null &
+      (
+        while alive "$owner" && alive "$pid"; do sleep 1; done
+        if ! alive "$owner"; then
+          bash "$0" stop "$dir"
+          [ -f "$dir/remove-with-owner" ] && rm -rf "$dir"
+        fi
+      ) > /dev/null 2>&1 < /dev/null &
       disown
     fi
     echo "127.0.0.1:$started"

@@ -84,7 +84,10 @@ internal sealed partial class SessionClient
     private async Task<Connection> ConnectAsync(ZooKeeperServer server, CancellationToken cancellationToken)
     {
         Log.Connecting(_logger, server);
-        var attemptTimeout = _options.SessionTimeout / _connectString.Servers.Count;
+        // A third of the session per server (Java waits the whole timeout divided by the server count): a
+        // server that accepts TCP but never answers the handshake (starting up, overloaded) must not use up
+        // the session, or the session expires before the next attempt.
+        var attemptTimeout = _options.SessionTimeout / 3 / _connectString.Servers.Count;
         if (attemptTimeout < Defaults.MinAttemptTimeout)
         {
             attemptTimeout = Defaults.MinAttemptTimeout;

@@ -9,6 +9,18 @@ public sealed class ServerRestartTests(ITestOutputHelper output) : ZooKeeperTest
     public async Task ServerRestart_DuringSession_ClientReconnectsWithSameSessionAndWatches()
     {
         var server = Own(await ZooKeeperTestServer.StartDedicatedAsync().Within(TimeSpan.FromSeconds(90)));
+        try
+        {
+            await RestartDuringSessionAsync(server);
+        }
+        finally
+        {
+            Output.WriteLine("--- server log ---\n" + server.LogTail());
+        }
+    }
+
+    private async Task RestartDuringSessionAsync(DedicatedServer server)
+    {
         var states = new SessionStateRecorder();
         var zk = await ConnectAsync(server.ConnectString, o => o with
         {

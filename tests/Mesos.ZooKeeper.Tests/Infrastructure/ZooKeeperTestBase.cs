@@ -9,6 +9,8 @@ public abstract class ZooKeeperTestBase(ITestOutputHelper output) : IAsyncLifeti
 {
     private readonly List<IAsyncDisposable> _owned = [];
 
+    protected ITestOutputHelper Output { get; } = output;
+
     protected ILoggerFactory LoggerFactory { get; } = new TestOutputLoggerFactory(output);
 
     /// <summary>A node of this test's own (<c>/t-xxxxxxxx</c>), so tests can share a server and run in parallel.</summary>

@@ -51,6 +51,8 @@ internal static class ZooKeeperTestServer
     {
         var dir = Path.Combine(Path.GetTempPath(), "mesos-zk-tests-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
+        // The script's watchdog removes the dir once this process is gone, however it ended.
+        File.WriteAllText(Path.Combine(dir, "remove-with-owner"), string.Empty);
         return dir;
     }
 
@@ -113,7 +115,7 @@ internal static class ZooKeeperTestServer
             return new SharedServer(
                 null,
                 $"No ZooKeeper server for these tests: ZOOKEEPER_CONNECT is unset and starting one with tools/zookeeper-server.sh failed " +
-                $"(exit {exitCode}): {stderr} — install Debian's zookeeper package or set ZOOKEEPER_CONNECT=host:port");
+                $"(exit {exitCode}): {stderr} (or set ZOOKEEPER_CONNECT=host:port)");
         }
 
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
@@ -149,6 +151,13 @@ internal sealed class DedicatedServer(string dir) : IAsyncDisposable
     private string _port = string.Empty;
 
     public string ConnectString => "127.0.0.1:" + _port;
+
+    /// <summary>The end of the server's own log, for a failing test's output.</summary>
+    public string LogTail(int lines = 40)
+    {
+        var log = Path.Combine(dir, "server.log");
+        return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(lines)) : "(no server log)";
+    }
 
     public async Task StartAsync()
     {
