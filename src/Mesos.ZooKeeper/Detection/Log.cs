@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(105, LogLevel.Error, "The OnLeaderChanged callback threw; detection carries on")]
     public static partial void CallbackFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(106, LogLevel.Error, "The leading Mesos master's node is unusable ({Reason}); reporting no leader until the group changes")]
+    public static partial void UnusableLeader(ILogger logger, string reason);
 }

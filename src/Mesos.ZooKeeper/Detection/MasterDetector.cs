@@ -98,8 +98,9 @@ internal sealed class MasterDetector : IMesosMasterDetector
                         client = null;
                     }
                 }
-                catch (Exception exception) when (exception is ZooKeeperException or FormatException or TimeoutException)
+                catch (Exception exception)
                 {
+                    // Connection loss past ConnectTimeout and the like: the client keeps reconnecting; read again shortly.
                     Log.DetectionFailed(_logger, _url.ToString(), exception.Message);
                     try
                     {
@@ -150,10 +151,20 @@ internal sealed class MasterDetector : IMesosMasterDetector
                 children = [];
             }
 
-            var (leader, retry) = await MesosMasterDetector.ReadLeaderAsync(client, path, children, cancellationToken).ConfigureAwait(false);
-            if (retry)
+            MesosMaster? leader;
+            try
             {
-                continue;
+                (leader, var retry) = await MesosMasterDetector.ReadLeaderAsync(client, path, children, cancellationToken).ConfigureAwait(false);
+                if (retry)
+                {
+                    continue;
+                }
+            }
+            catch (FormatException exception)
+            {
+                // The lowest node holds no usable MasterInfo: there is no leader we can reach until the group changes.
+                Log.UnusableLeader(_logger, exception.Message);
+                leader = null;
             }
 
             await ReportAsync(leader).ConfigureAwait(false);

@@ -91,6 +91,19 @@ public sealed class MasterDetectorTests(ITestOutputHelper output) : ZooKeeperTes
         Assert.Null(await MesosMasterDetector.FindLeaderAsync(plain, Root + "/nothing-here").Within());
     }
 
+    [ZooKeeperFact]
+    public async Task FindLeaderAsync_LowestNodeNotMasterInfo_ThrowsFormatExceptionNamingIt()
+    {
+        var admin = await ConnectInRootAsync();
+        await admin.CreateAsync("/mesos", ReadOnlyMemory<byte>.Empty).Within();
+        var bad = await admin.CreateAsync("/mesos/json.info_", "not json"u8.ToArray(), ZooKeeperCreateMode.EphemeralSequential).Within();
+        await RegisterMasterAsync(admin, "m", 5050);
+
+        var exception = await Assert.ThrowsAsync<FormatException>(() => MesosMasterDetector.FindLeaderAsync(admin, "/mesos").Within());
+
+        Assert.Contains(bad["/mesos/".Length..], exception.Message, StringComparison.Ordinal);
+    }
+
     private IMesosMasterDetector StartDetector() => MesosMasterDetector.Start(
         new MesosMasterDetectorOptions
         {
