@@ -25,5 +25,5 @@ internal static class Defaults
     public const int MaxRotatedFiles = 3;
 
     /// <summary>Output buffered in memory per stream while the disk is slow; beyond it output is dropped (with a marker).</summary>
-    public const int MaxBufferedOutputBytes = 1024 * 1024;
+    public const int MaxBufferedOutputBytes = 4 * 1024 * 1024;
 }
