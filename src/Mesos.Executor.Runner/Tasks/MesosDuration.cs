@@ -27,7 +27,7 @@ internal static class MesosDuration
                     return false;
                 }
 
-                duration = TimeSpan.FromSeconds(total);
+                duration = TimeSpan.FromTicks((long)Math.Round(total * TimeSpan.TicksPerSecond)); // exact for "100us"
                 return true;
             }
         }
