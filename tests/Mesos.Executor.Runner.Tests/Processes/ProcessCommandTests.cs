@@ -46,6 +46,19 @@ public sealed class ProcessCommandTests : ProcessTestBase
     }
 
     [Fact]
+    public async Task SystemDiagnosticsProcess_FoldsASignalIntoExitCode128PlusN_WhyWeWaitOurselves()
+    {
+        // The reason the process layer reads the raw wait status: Process.ExitCode cannot tell these apart.
+        using var killed = System.Diagnostics.Process.Start("/bin/sh", ["-c", "kill -KILL $$"]);
+        using var exited = System.Diagnostics.Process.Start("/bin/sh", ["-c", "exit 137"]);
+        await killed.WaitForExitAsync().Bounded();
+        await exited.WaitForExitAsync().Bounded();
+
+        Assert.Equal(137, killed.ExitCode);
+        Assert.Equal(137, exited.ExitCode);
+    }
+
+    [Fact]
     public async Task Start_TaskProcess_IsLeaderOfItsOwnSessionAndGroup()
     {
         await using var process = await StartAsync(Sh("echo ready; exec sleep 30"));
