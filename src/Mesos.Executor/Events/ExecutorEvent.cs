@@ -67,8 +67,11 @@ public sealed record ErrorEvent(Event Raw, string Message) : ExecutorEvent(Raw);
 /// </summary>
 public sealed record ShutdownEvent(Event Raw, ShutdownCause Cause, string? Detail) : ExecutorEvent(Raw)
 {
-    /// <summary>True when the agent asked for it; false when the connection was lost and the executor must exit with an error.</summary>
+    /// <summary>True when the agent asked for it; false when it was made up here.</summary>
     public bool FromAgent => Cause == ShutdownCause.Agent;
+
+    /// <summary>True when the agent can still be told about the tasks (terminal updates are worth sending).</summary>
+    public bool AgentReachable => Cause is ShutdownCause.Agent or ShutdownCause.HostStopping;
 }
 
 /// <summary>HEARTBEAT: the agent is alive.</summary>
@@ -85,4 +88,7 @@ public enum ShutdownCause
 
     /// <summary>The agent could not be reached again within the recovery timeout.</summary>
     RecoveryTimeout,
+
+    /// <summary>The host is stopping (SIGTERM, Ctrl+C): the hosted executor shuts its tasks down before it goes.</summary>
+    HostStopping,
 }
