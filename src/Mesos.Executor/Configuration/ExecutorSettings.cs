@@ -169,7 +169,6 @@ public sealed record ExecutorSettings
             ["MESOS_FRAMEWORK_ID"] = FrameworkId,
             ["MESOS_EXECUTOR_ID"] = ExecutorId,
             ["MESOS_DIRECTORY"] = Directory,
-            ["MESOS_SANDBOX"] = SandboxDirectory,
             ["MESOS_AGENT_ENDPOINT"] = AgentEndpoint.Authority,
             ["MESOS_CHECKPOINT"] = Checkpoint ? "1" : "0",
             ["MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD"] = MesosDuration.Format(ShutdownGracePeriod),
@@ -179,6 +178,11 @@ public sealed record ExecutorSettings
         {
             environment["MESOS_RECOVERY_TIMEOUT"] = MesosDuration.Format(RecoveryTimeout);
             environment["MESOS_SUBSCRIPTION_BACKOFF_MAX"] = MesosDuration.Format(SubscriptionBackoffMax);
+        }
+
+        if (Sandbox is not null)
+        {
+            environment["MESOS_SANDBOX"] = Sandbox;
         }
 
         if (AgentId is not null)

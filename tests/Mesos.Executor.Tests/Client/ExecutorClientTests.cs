@@ -103,7 +103,7 @@ public sealed class ExecutorClientTests
 
         await h.Agent.LaunchAsync(new TaskInfo { Name = "t", TaskId = new TaskID { Value = "t-1" } }).Bounded();
         await h.Agent.LaunchGroupAsync(group).Bounded();
-        await h.Agent.SendEventAsync(new Event()).Bounded();
+        await h.Agent.SendEventAsync(new Event { Type = (Event.Types.Type)42 }).Bounded();
         await h.Agent.KillAsync("t-1", TimeSpan.FromSeconds(7)).Bounded();
         await h.Agent.SendMessageAsync("m"u8.ToArray()).Bounded();
         await h.Agent.SendErrorAsync("something broke").Bounded();
