@@ -54,7 +54,14 @@ public sealed partial class FakeAgent
         }
 
         var subscribesBefore = Locked(() => _subscribes.Count);
-        var process = new Process { StartInfo = start };
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.Exited += (_, _) =>
+        {
+            lock (_gate)
+            {
+                SignalLocked();
+            }
+        };
         var startedAt = Stopwatch.GetTimestamp();
         process.Start();
         var output = Task.WhenAll(

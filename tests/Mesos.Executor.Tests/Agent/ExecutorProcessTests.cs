@@ -1,0 +1,61 @@
+using Mesos.Executor.Tests.Support;
+using Mesos.Testing.Agent;
+using Mesos.V1;
+
+namespace Mesos.Executor.Tests.Agent;
+
+/// <summary>The minimal executor started as a real process, exactly the way an agent starts one.</summary>
+public sealed class ExecutorProcessTests
+{
+    // Its own build output (bin/<Configuration>/net10.0), with its own runtimeconfig and dependencies.
+    private static readonly string MinimalExecutor = Path.Combine(
+        RepoPaths.Root, "bench", "Mesos.Executor.MinimalExecutor", "bin", new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0", "Mesos.Executor.MinimalExecutor");
+
+    [Fact]
+    public async Task StartedLikeTheAgentDoes_Subscribes_RunsATask_AndExitsZero()
+    {
+        await using var agent = await FakeAgent.StartAsync().Bounded();
+        await using var process = await agent.StartExecutorProcessAsync(new ExecutorProcessOptions { FileName = MinimalExecutor }).Bounded();
+
+        Assert.DoesNotContain("HOME", process.Environment.Keys);
+        Assert.All(process.Environment.Keys, k => Assert.True(k.StartsWith("MESOS_", StringComparison.Ordinal) || k.StartsWith("LIBPROCESS_", StringComparison.Ordinal) || k == "PATH", k));
+        Assert.Equal(process.SandboxDirectory, process.Environment["MESOS_SANDBOX"]);
+        Assert.True(process.TimeToSubscribe > TimeSpan.Zero);
+
+        await agent.LaunchAsync(new TaskInfo { Name = "t", TaskId = new TaskID { Value = "t-1" }, Data = Google.Protobuf.ByteString.CopyFromUtf8("exit:0") }).Bounded();
+
+        Assert.Equal(0, await process.WaitForExitAsync(TestTimeouts.Default));
+        Assert.Equal(
+            [TaskState.TaskStarting, TaskState.TaskRunning, TaskState.TaskFinished],
+            agent.Updates.Where(u => u.TaskId.Value == "t-1").Select(u => u.State));
+    }
+
+    [Fact]
+    public async Task WithoutCheckpointing_ExitsNonZeroWhenTheAgentGoesAway()
+    {
+        await using var agent = await FakeAgent.StartAsync(new FakeAgentOptions { Checkpoint = false }).Bounded();
+        await using var process = await agent.StartExecutorProcessAsync(new ExecutorProcessOptions { FileName = MinimalExecutor }).Bounded();
+        await agent.LaunchAsync(new TaskInfo { Name = "t", TaskId = new TaskID { Value = "t-1" } }).Bounded();
+        await agent.WaitForUpdateAsync("t-1", TaskState.TaskRunning);
+
+        await agent.BeginOutageAsync(AgentOutage.Refuse).Bounded();
+
+        Assert.Equal(1, await process.WaitForExitAsync(TestTimeouts.Default));
+    }
+
+    [Fact]
+    public async Task Shutdown_WithATokenRequired_ExitsZeroAfterTheTerminalUpdate()
+    {
+        await using var agent = await FakeAgent.StartAsync(new FakeAgentOptions { RequiredToken = "s3cret" }).Bounded();
+        await using var process = await agent.StartExecutorProcessAsync(new ExecutorProcessOptions { FileName = MinimalExecutor }).Bounded();
+        await agent.LaunchAsync(new TaskInfo { Name = "t", TaskId = new TaskID { Value = "t-1" } }).Bounded();
+        await agent.WaitForUpdateAsync("t-1", TaskState.TaskRunning);
+
+        await agent.ShutdownAsync().Bounded();
+
+        Assert.Equal(0, await process.WaitForExitAsync(TestTimeouts.Default));
+        await agent.WaitForUpdateAsync("t-1", TaskState.TaskKilled);
+        Assert.All(agent.Calls, c => Assert.Equal("Bearer s3cret", c.Authorization));
+        Assert.DoesNotContain("s3cret", process.ReadStderr() + process.ReadStdout(), StringComparison.Ordinal);
+    }
+}
