@@ -1,24 +1,80 @@
+using Mesos.Executor.Client;
+using Mesos.Executor.Hosting;
+using Mesos.Executor.Runner.Execution;
+using Log = Serilog.Log;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Events;
+
 namespace Mesos.Executor.Runner;
 
 /// <summary>
-/// Entry point. The executor protocol wiring (SUBSCRIBE, LAUNCH, KILL, ...) lands with the executor library;
-/// until then this only explains how the binary is meant to be started.
+/// The fetchable executor. Started by a Mesos agent with the MESOS_* environment, it subscribes, runs each task as
+/// a supervised set of processes and exits once every task is done and acknowledged (0), on SHUTDOWN (0), when
+/// the agent is lost (1) or when the environment is unusable (2).
 /// </summary>
 internal static class Program
 {
     private const string Usage = """
         mesos-executor: a Mesos custom executor that runs each task as a supervised set of processes.
 
-        It is started by a Mesos agent (ExecutorInfo.command with this file as an executable URI), which
-        sets MESOS_AGENT_ENDPOINT, MESOS_FRAMEWORK_ID, MESOS_EXECUTOR_ID, MESOS_DIRECTORY and friends.
-        What a task runs comes from TaskInfo.data, for example {"command": "./server --port $PORT0"}.
+        A Mesos agent starts it (ExecutorInfo.command fetching this file as an executable URI) with
+        MESOS_AGENT_ENDPOINT, MESOS_FRAMEWORK_ID, MESOS_EXECUTOR_ID, MESOS_DIRECTORY and friends set.
+        What a task runs comes from TaskInfo.data, e.g. {"command": "./server --port $PORT0"}, or from the
+        task's own command (task groups), or Marathon's convention. See the README for the full payload
+        (several processes per task, restart policies) and for running it by hand.
 
-        This build only contains the process supervisor; the agent connection is not wired yet.
+        Exit codes: 0 done or SHUTDOWN, 1 agent lost, 2 bad environment, 64 bad arguments.
+        Options: --help, --version
         """;
 
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        Console.Out.WriteLine(Usage);
-        return args.Length == 0 ? 0 : 64; // EX_USAGE: no arguments are understood yet.
+        switch (args)
+        {
+            case []:
+                break;
+            case ["--help" or "-h"]:
+                Console.Out.WriteLine(Usage);
+                return 0;
+            case ["--version"]:
+                Console.Out.WriteLine(typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "unknown");
+                return 0;
+            default:
+                Console.Error.WriteLine($"mesos-executor takes no arguments (got '{string.Join(' ', args)}'); see --help");
+                return 64;
+        }
+
+        // Everything to stderr: the agent keeps the sandbox's stdout and stderr, and stdout stays free for tools.
+        Log.Logger = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .WriteTo.Console(
+                outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} {Level:u3} {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}",
+                standardErrorFromLevel: LogEventLevel.Verbose)
+            .CreateLogger();
+        try
+        {
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = args });
+            builder.Logging.ClearProviders().AddSerilog(Log.Logger);
+            builder.Services.AddSingleton(TimeProvider.System);
+            builder.Services.AddMesosTaskRunner<ProcessTaskRunner>(new MesosExecutorOptions());
+            using var host = builder.Build();
+            // RunAsync disposes the host, so take the lifetime (the exit code) first.
+            var lifetime = host.Services.GetRequiredService<MesosExecutorLifetime>();
+            await host.RunAsync().ConfigureAwait(false);
+            return await lifetime.Completion.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.Fatal(ex, "The executor failed");
+            return 1;
+        }
+        finally
+        {
+            await Log.CloseAndFlushAsync().ConfigureAwait(false);
+        }
     }
 }

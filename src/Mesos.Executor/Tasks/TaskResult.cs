@@ -15,6 +15,12 @@ public sealed record TaskResult(TaskState State, string? Message = null, TaskSta
     /// <summary>Optional bytes for the terminal update's <c>data</c> field.</summary>
     public ReadOnlyMemory<byte> Data { get; init; }
 
+    /// <summary>
+    /// Optional <c>healthy</c> of the terminal update: upstream sets it to false on the terminal update of a task
+    /// its health check killed, so frameworks can tell that kill from others.
+    /// </summary>
+    public bool? Healthy { get; init; }
+
     /// <summary>The task did what it should and ended (exit status 0).</summary>
     public static TaskResult Finished(string? message = null) => new(TaskState.TaskFinished, message);
 

@@ -210,6 +210,11 @@ public sealed class TaskRunnerExecutor : IExecutorHandler, IAsyncDisposable
             status.Data = ByteString.CopyFrom(result.Data.Span);
         }
 
+        if (result.Healthy is { } healthy)
+        {
+            status.Healthy = healthy;
+        }
+
         // TASK_KILLING must reach the agent before the terminal update.
         await task.KillingSent.ConfigureAwait(false);
         task.Ended = true;
