@@ -4,7 +4,7 @@ namespace Mesos.Scheduler.Lite;
 public static class TaskStates
 {
     private static readonly Google.Protobuf.Reflection.EnumDescriptor StateDescriptor =
-        V1.MesosReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.EnumDescriptor>("mesos.v1.TaskState");
+        V1.MesosReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.EnumDescriptor>("TaskState");
 
     /// <summary>
     /// A terminal state: the task will not run again (TASK_UNREACHABLE is not terminal, the agent may come back;
