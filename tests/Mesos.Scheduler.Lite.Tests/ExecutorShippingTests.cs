@@ -79,12 +79,11 @@ public sealed class ExecutorShippingTests
         Assert.All(group.Executor.Resources, r => Assert.Equal("*", r.AllocationInfo.Role));
 
         // The recorded master's verdict on a task with both: TASK_ERROR, REASON_TASK_INVALID.
-        var frameworkId = master.Frameworks.Single().Id;
+        // A second framework (the first keeps its subscription) gets the agent's remaining resources.
         var log = new EventLog();
-        await using var raw = new SchedulerClient(ClientOptions(master) with { Framework = new FrameworkOptions { FrameworkId = frameworkId, User = "nobody" } });
+        await using var raw = new SchedulerClient(ClientOptions(master) with { Framework = new FrameworkOptions { Name = "raw", User = "nobody" } });
         await using var rawRun = Start(ct => raw.RunAsync(log.Handle, ct));
         await log.WaitForAsync<SubscribedEvent>();
-        await raw.ReviveAsync().WaitAsync(WaitLimit);
         var offers = await log.WaitForAsync<OffersEvent>();
         var both = ExecutorShipping.CreateTask("both", "both-1", offers.Offers[0].AgentId, executor, "sleep 1", [FakeMaster.Scalar("cpus", 0.1)]);
         both.Command = new V1.CommandInfo { Value = "sleep 1" };

@@ -127,6 +127,7 @@ public sealed partial class SchedulerClient : IAsyncDisposable
                         {
                             var heartbeat = subscribed.HeartbeatInterval is { } h && h > TimeSpan.Zero ? h : Defaults.HeartbeatInterval;
                             silence = heartbeat * _options.MissedHeartbeats;
+                            watchdog.CancelAfter(silence);
                             Volatile.Write(ref _frameworkId, subscribed.FrameworkId.Clone());
                             MasterInfo = subscribed.MasterInfo;
                             Volatile.Write(ref _session, new Session(connection.Endpoint, connection.Http, connection.Stream.StreamId ?? string.Empty));
