@@ -8,7 +8,12 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-"$root/publish/out"}
 mkdir -p "$out"
+# A build tree of its own: publishing rebuilds the libraries with other global properties (RID, no pdb), which must
+# not overwrite the outputs of a build or test run going on in the same checkout.
+artifacts=$(mktemp -d "${TMPDIR:-/tmp}/mesos-executor-publish.XXXXXX")
+trap 'rm -rf "$artifacts"' EXIT
 dotnet publish "$root/src/Mesos.Executor.Runner/Mesos.Executor.Runner.csproj" \
+  --artifacts-path "$artifacts" \
   -c Release -r linux-x64 --self-contained \
   -p:PublishSingleFile=true -p:PublishTrimmed=true -p:PublishReadyToRun=true \
   -p:DebugType=none -p:IncludeNativeLibrariesForSelfExtract=true \
