@@ -1,0 +1,261 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text.Json;
+using Mesos.Protocol.Encoding;
+using Mesos.Protocol.RecordIO;
+using Event = Mesos.V1.Executor.Event;
+
+namespace Mesos.SeedComparison;
+
+/// <summary>How one way of splitting the recorded stream into reads came out for each parser.</summary>
+internal sealed record SplitResult(string Name, int Expected, int Ours, string? OursError, int SeedDelivered, int SeedErrors, string? SeedFirstError);
+
+/// <summary>Decode throughput (records per second; median and best of the timed repetitions) and the split cases.</summary>
+internal sealed record DecodeResult(
+    long StreamBytes,
+    int Records,
+    int Repetitions,
+    double OursMedian,
+    double OursBest,
+    double SeedMedian,
+    double SeedBest,
+    int SeedDeliveredPerPass,
+    int SeedErrorsPerPass,
+    string SeedFirstError,
+    IReadOnlyList<SplitResult> Splits);
+
+/// <summary>
+/// The recorded executor event streams (JSON, RecordIO), decoded by ours (<see cref="RecordIOReader"/> +
+/// <see cref="MesosCodec"/>) in this process and by the seed's own parser in node (bench/seed-comparison/seed-decode.js),
+/// both fed the same chunks.
+/// </summary>
+internal static class DecodeComparison
+{
+    private const int Warmups = 2;
+
+    public static async Task<DecodeResult> RunAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        var files = Directory.GetFiles(settings.Recordings, "json-*.events.recordio").Order(StringComparer.Ordinal).ToArray();
+        if (files.Length == 0)
+        {
+            throw new InvalidOperationException($"No json-*.events.recordio in {settings.Recordings}; pass the executor recordings folder with --recordings");
+        }
+
+        var small = files.SelectMany(File.ReadAllBytes).ToArray();
+        var copies = (settings.StreamBytes + small.Length - 1) / small.Length;
+        var big = new byte[small.Length * copies];
+        for (var i = 0; i < copies; i++)
+        {
+            small.CopyTo(big, i * small.Length);
+        }
+
+        var smallRecords = RecordEnds(small);
+        var bigRecords = RecordEnds(big);
+        var splits = Splits(small, smallRecords);
+
+        // Ours: the split cases, then the timed passes over the big stream read one record per read (the only way
+        // the seed's parser works, so both do the same work).
+        var oursSplits = new List<(int Count, string? Error)>();
+        foreach (var (_, boundaries) in splits)
+        {
+            oursSplits.Add(await DecodeOursAsync(small, boundaries, cancellationToken));
+        }
+
+        var oursRates = new List<double>();
+        for (var i = 0; i < Warmups + settings.DecodeRepetitions; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var (count, error) = await DecodeOursAsync(big, bigRecords, cancellationToken);
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            if (error is not null || count != bigRecords.Length)
+            {
+                throw new InvalidOperationException($"Our decoder read {count} of {bigRecords.Length} records: {error}");
+            }
+
+            if (i >= Warmups)
+            {
+                oursRates.Add(count / seconds);
+            }
+        }
+
+        // The seed, in node.
+        var work = Path.Combine(settings.WorkDirectory, "decode");
+        Directory.CreateDirectory(work);
+        var smallPath = Path.Combine(work, "small.recordio");
+        var bigPath = Path.Combine(work, "big.recordio");
+        var planPath = Path.Combine(work, "plan.json");
+        var resultPath = Path.Combine(work, "result.json");
+        await File.WriteAllBytesAsync(smallPath, small, cancellationToken);
+        await File.WriteAllBytesAsync(bigPath, big, cancellationToken);
+        await WritePlanAsync(planPath, smallPath, bigPath, splits, bigRecords, settings.DecodeRepetitions, cancellationToken);
+        await RunNodeAsync(settings, [Path.Combine(settings.ScriptsDirectory, "seed-decode.js"), settings.SeedModule, planPath, resultPath], cancellationToken);
+
+        using var result = JsonDocument.Parse(await File.ReadAllBytesAsync(resultPath, cancellationToken));
+        var seedSplits = result.RootElement.GetProperty("cases").EnumerateArray().ToArray();
+        var passes = result.RootElement.GetProperty("throughput").EnumerateArray().ToArray();
+        var seedRates = new List<double>();
+        foreach (var pass in passes)
+        {
+            // Records handled: delivered to the application, or JSON.parsed and then lost in its handler lookup
+            // (LAUNCH_GROUP). Either way the seed did the parsing work for them.
+            var handled = pass.GetProperty("delivered").GetInt32() + pass.GetProperty("errors").GetInt32();
+            seedRates.Add(handled / pass.GetProperty("seconds").GetDouble());
+        }
+
+        var results = new List<SplitResult>();
+        for (var i = 0; i < splits.Count; i++)
+        {
+            var seed = seedSplits[i];
+            results.Add(new SplitResult(
+                splits[i].Name,
+                smallRecords.Length,
+                oursSplits[i].Count,
+                oursSplits[i].Error,
+                seed.GetProperty("delivered").GetInt32(),
+                seed.GetProperty("errors").GetInt32(),
+                seed.GetProperty("firstError").GetString()));
+        }
+
+        return new DecodeResult(
+            big.Length,
+            bigRecords.Length,
+            settings.DecodeRepetitions,
+            Statistics.Median(oursRates),
+            oursRates.Max(),
+            Statistics.Median(seedRates),
+            seedRates.Max(),
+            passes[0].GetProperty("delivered").GetInt32(),
+            passes[0].GetProperty("errors").GetInt32(),
+            passes[0].GetProperty("firstError").GetString() ?? string.Empty,
+            results);
+    }
+
+    private static async Task<(int Count, string? Error)> DecodeOursAsync(byte[] stream, int[] boundaries, CancellationToken cancellationToken)
+    {
+        await using var reader = RecordIOReader.Create(new ChunkedStream(stream, boundaries));
+        var count = 0;
+        try
+        {
+            await foreach (var _ in reader.ReadAllAsync(static (in ReadOnlySequence<byte> record) => MesosCodec.Decode<Event>(record, MesosEncoding.Json), cancellationToken))
+            {
+                count++;
+            }
+        }
+        catch (Exception ex) when (ex is RecordIOException or MesosDecodeException)
+        {
+            return (count, ex.Message);
+        }
+
+        return (count, null);
+    }
+
+    /// <summary>The ways the transport may split the stream into reads; boundaries are exclusive ends of reads.</summary>
+    private static List<(string Name, int[] Boundaries)> Splits(byte[] stream, int[] recordEnds)
+    {
+        var halves = new List<int>();
+        var start = 0;
+        foreach (var end in recordEnds)
+        {
+            var payload = Array.IndexOf(stream, (byte)'\n', start) + 1;
+            halves.Add(payload + ((end - payload) / 2));
+            halves.Add(end);
+            start = end;
+        }
+
+        static int[] Fixed(int length, int size) =>
+            Enumerable.Range(1, (length + size - 1) / size).Select(i => Math.Min(i * size, length)).ToArray();
+
+        return
+        [
+            ("one record per read", recordEnds),
+            ("each record over two reads", halves.ToArray()),
+            ("16 KiB reads", Fixed(stream.Length, 16384)),
+            ("4 KiB reads", Fixed(stream.Length, 4096)),
+            ("1460 B reads (one TCP segment)", Fixed(stream.Length, 1460)),
+            ("64 B reads", Fixed(stream.Length, 64)),
+            ("whole stream in one read", [stream.Length]),
+        ];
+    }
+
+    /// <summary>The end offset of every record (a plain scan of the length prefixes; the recordings are well formed).</summary>
+    private static int[] RecordEnds(byte[] stream)
+    {
+        var ends = new List<int>();
+        var position = 0;
+        while (position < stream.Length)
+        {
+            var newline = Array.IndexOf(stream, (byte)'\n', position);
+            var length = int.Parse(stream.AsSpan(position, newline - position), provider: System.Globalization.CultureInfo.InvariantCulture);
+            position = newline + 1 + length;
+            ends.Add(position);
+        }
+
+        return ends.ToArray();
+    }
+
+    private static async Task WritePlanAsync(
+        string path, string smallPath, string bigPath, List<(string Name, int[] Boundaries)> splits, int[] bigRecords, int repetitions, CancellationToken cancellationToken)
+    {
+        await using var file = File.Create(path);
+        await using var json = new Utf8JsonWriter(file);
+        json.WriteStartObject();
+        json.WriteString("smallStream", smallPath);
+        json.WriteString("bigStream", bigPath);
+        json.WriteNumber("warmups", Warmups);
+        json.WriteNumber("repetitions", repetitions);
+        json.WriteStartArray("cases");
+        foreach (var (name, boundaries) in splits)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", name);
+            WriteArray(json, "boundaries", boundaries);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        WriteArray(json, "throughputBoundaries", bigRecords);
+        json.WriteEndObject();
+        await json.FlushAsync(cancellationToken);
+
+        static void WriteArray(Utf8JsonWriter json, string name, int[] values)
+        {
+            json.WriteStartArray(name);
+            foreach (var v in values)
+            {
+                json.WriteNumberValue(v);
+            }
+
+            json.WriteEndArray();
+        }
+    }
+
+    private static async Task RunNodeAsync(Settings settings, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(settings.NodePath) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var node = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {settings.NodePath}");
+        var stdout = node.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = node.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            await node.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromMinutes(10), cancellationToken);
+        }
+        finally
+        {
+            if (!node.HasExited)
+            {
+                node.Kill(entireProcessTree: true);
+                await node.WaitForExitAsync(CancellationToken.None);
+            }
+        }
+
+        if (node.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"The seed decode driver exited with {node.ExitCode}: {await stderr}{await stdout}");
+        }
+    }
+}
