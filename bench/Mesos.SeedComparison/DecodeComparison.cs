@@ -31,7 +31,8 @@ internal sealed record DecodeResult(
 /// </summary>
 internal static class DecodeComparison
 {
-    private const int Warmups = 2;
+    // Enough passes for tiered JIT to reach optimized code (and V8 its optimizing tier) before timing.
+    private const int Warmups = 5;
 
     public static async Task<DecodeResult> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
