@@ -34,6 +34,10 @@ internal static class DecodeComparison
     // Enough passes for tiered JIT to reach optimized code (and V8 its optimizing tier) before timing.
     private const int Warmups = 5;
 
+    public const string OneRecordPerRead = "one record per read";
+
+    public const string NonAsciiCase = "one record per read, one LAUNCH's task name made non-ASCII (\"tâche-t0\")";
+
     public static async Task<DecodeResult> RunAsync(Settings settings, CancellationToken cancellationToken)
     {
         var files = Directory.GetFiles(settings.Recordings, "json-*.events.recordio").Order(StringComparer.Ordinal).ToArray();
@@ -53,13 +57,15 @@ internal static class DecodeComparison
         var smallRecords = RecordEnds(small);
         var bigRecords = RecordEnds(big);
         var splits = Splits(small, smallRecords);
+        var unicode = WithNonAsciiTaskName(small, smallRecords);
+        splits.Add((NonAsciiCase, unicode, RecordEnds(unicode)));
 
         // Ours: the split cases, then the timed passes over the big stream read one record per read (the only way
         // the seed's parser works, so both do the same work).
         var oursSplits = new List<(int Count, string? Error)>();
-        foreach (var (_, boundaries) in splits)
+        foreach (var (_, stream, boundaries) in splits)
         {
-            oursSplits.Add(await DecodeOursAsync(small, boundaries, cancellationToken));
+            oursSplits.Add(await DecodeOursAsync(stream, boundaries, cancellationToken));
         }
 
         var oursRates = new List<double>();
@@ -88,7 +94,17 @@ internal static class DecodeComparison
         var resultPath = Path.Combine(work, "result.json");
         await File.WriteAllBytesAsync(smallPath, small, cancellationToken);
         await File.WriteAllBytesAsync(bigPath, big, cancellationToken);
-        await WritePlanAsync(planPath, smallPath, bigPath, splits, bigRecords, settings.DecodeRepetitions, cancellationToken);
+        var streamPaths = new Dictionary<byte[], string>(ReferenceEqualityComparer.Instance) { [small] = smallPath };
+        foreach (var (_, stream, _) in splits)
+        {
+            if (!streamPaths.ContainsKey(stream))
+            {
+                streamPaths[stream] = Path.Combine(work, $"case-{streamPaths.Count}.recordio");
+                await File.WriteAllBytesAsync(streamPaths[stream], stream, cancellationToken);
+            }
+        }
+
+        await WritePlanAsync(planPath, bigPath, splits.Select(c => (c.Name, streamPaths[c.Stream], c.Boundaries)).ToList(), bigRecords, settings.DecodeRepetitions, cancellationToken);
         await RunNodeAsync(settings, [Path.Combine(settings.ScriptsDirectory, "seed-decode.js"), settings.SeedModule, planPath, resultPath], cancellationToken);
 
         using var result = JsonDocument.Parse(await File.ReadAllBytesAsync(resultPath, cancellationToken));
@@ -109,7 +125,7 @@ internal static class DecodeComparison
             var seed = seedSplits[i];
             results.Add(new SplitResult(
                 splits[i].Name,
-                smallRecords.Length,
+                RecordEnds(splits[i].Stream).Length,
                 oursSplits[i].Count,
                 oursSplits[i].Error,
                 seed.GetProperty("delivered").GetInt32(),
@@ -151,7 +167,7 @@ internal static class DecodeComparison
     }
 
     /// <summary>The ways the transport may split the stream into reads; boundaries are exclusive ends of reads.</summary>
-    private static List<(string Name, int[] Boundaries)> Splits(byte[] stream, int[] recordEnds)
+    private static List<(string Name, byte[] Stream, int[] Boundaries)> Splits(byte[] stream, int[] recordEnds)
     {
         var halves = new List<int>();
         var start = 0;
@@ -168,14 +184,43 @@ internal static class DecodeComparison
 
         return
         [
-            ("one record per read", recordEnds),
-            ("each record over two reads", halves.ToArray()),
-            ("16 KiB reads", Fixed(stream.Length, 16384)),
-            ("4 KiB reads", Fixed(stream.Length, 4096)),
-            ("1460 B reads (one TCP segment)", Fixed(stream.Length, 1460)),
-            ("64 B reads", Fixed(stream.Length, 64)),
-            ("whole stream in one read", [stream.Length]),
+            (OneRecordPerRead, stream, recordEnds),
+            ("each record over two reads", stream, halves.ToArray()),
+            ("16 KiB reads", stream, Fixed(stream.Length, 16384)),
+            ("4 KiB reads", stream, Fixed(stream.Length, 4096)),
+            ("1460 B reads (one TCP segment)", stream, Fixed(stream.Length, 1460)),
+            ("64 B reads", stream, Fixed(stream.Length, 64)),
+            ("whole stream in one read", stream, [stream.Length]),
         ];
+    }
+
+    /// <summary>
+    /// The recorded stream with the first LAUNCH's task name "t0" changed to "tâche-t0" and that record's length
+    /// prefix recomputed (in bytes, as RecordIO counts): a task name any framework may send.
+    /// </summary>
+    private static byte[] WithNonAsciiTaskName(byte[] stream, int[] recordEnds)
+    {
+        var output = new List<byte>(stream.Length + 16);
+        var changed = false;
+        var start = 0;
+        foreach (var end in recordEnds)
+        {
+            var payloadStart = Array.IndexOf(stream, (byte)'\n', start) + 1;
+            var json = System.Text.Encoding.UTF8.GetString(stream, payloadStart, end - payloadStart);
+            const string launch = "{\"type\":\"LAUNCH\",\"launch\":{\"task\":{\"name\":\"";
+            if (!changed && json.StartsWith(launch, StringComparison.Ordinal))
+            {
+                json = launch + "tâche-" + json[launch.Length..];
+                changed = true;
+            }
+
+            var payload = System.Text.Encoding.UTF8.GetBytes(json);
+            output.AddRange(System.Text.Encoding.ASCII.GetBytes(payload.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n"));
+            output.AddRange(payload);
+            start = end;
+        }
+
+        return changed ? output.ToArray() : throw new InvalidOperationException("The recordings hold no LAUNCH event to give a non-ASCII task name");
     }
 
     /// <summary>The end offset of every record (a plain scan of the length prefixes; the recordings are well formed).</summary>
@@ -195,20 +240,20 @@ internal static class DecodeComparison
     }
 
     private static async Task WritePlanAsync(
-        string path, string smallPath, string bigPath, List<(string Name, int[] Boundaries)> splits, int[] bigRecords, int repetitions, CancellationToken cancellationToken)
+        string path, string bigPath, List<(string Name, string Stream, int[] Boundaries)> splits, int[] bigRecords, int repetitions, CancellationToken cancellationToken)
     {
         await using var file = File.Create(path);
         await using var json = new Utf8JsonWriter(file);
         json.WriteStartObject();
-        json.WriteString("smallStream", smallPath);
         json.WriteString("bigStream", bigPath);
         json.WriteNumber("warmups", Warmups);
         json.WriteNumber("repetitions", repetitions);
         json.WriteStartArray("cases");
-        foreach (var (name, boundaries) in splits)
+        foreach (var (name, stream, boundaries) in splits)
         {
             json.WriteStartObject();
             json.WriteString("name", name);
+            json.WriteString("stream", stream);
             WriteArray(json, "boundaries", boundaries);
             json.WriteEndObject();
         }

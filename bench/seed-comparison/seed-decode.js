@@ -74,9 +74,8 @@ function run(stream, boundaries) {
 }
 
 const result = { node: process.version, cases: [], throughput: [] };
-const small = fs.readFileSync(plan.smallStream);
 for (const c of plan.cases) {
-    const r = run(small, c.boundaries);
+    const r = run(fs.readFileSync(c.stream), c.boundaries);
     result.cases.push({ name: c.name, delivered: r.delivered, errors: r.errors, firstError: r.firstError });
 }
 
