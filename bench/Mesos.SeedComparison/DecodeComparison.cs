@@ -10,13 +10,15 @@ namespace Mesos.SeedComparison;
 /// <summary>How one way of splitting the recorded stream into reads came out for each parser.</summary>
 internal sealed record SplitResult(string Name, int Expected, int Ours, string? OursError, int SeedDelivered, int SeedErrors, string? SeedFirstError);
 
-/// <summary>Decode throughput (records per second; median and best of the timed repetitions) and the split cases.</summary>
+/// <summary>Decode throughput (records per second: the first, cold pass; median and best of the timed passes after warm-up) and the split cases.</summary>
 internal sealed record DecodeResult(
     long StreamBytes,
     int Records,
     int Repetitions,
+    double OursCold,
     double OursMedian,
     double OursBest,
+    double SeedCold,
     double SeedMedian,
     double SeedBest,
     int SeedDeliveredPerPass,
@@ -31,8 +33,9 @@ internal sealed record DecodeResult(
 /// </summary>
 internal static class DecodeComparison
 {
-    // Enough passes for tiered JIT to reach optimized code (and V8 its optimizing tier) before timing.
-    private const int Warmups = 5;
+    private const int MinWarmups = 5;
+    private const int MaxWarmups = 500;
+    private static readonly TimeSpan WarmupTime = TimeSpan.FromSeconds(5);
 
     public const string OneRecordPerRead = "one record per read";
 
@@ -68,21 +71,25 @@ internal static class DecodeComparison
             oursSplits.Add(await DecodeOursAsync(stream, boundaries, cancellationToken));
         }
 
+        // The first pass is the cold figure (what an executor that decodes a few events sees); then warm-up passes
+        // for at least WarmupTime (tiered JIT with dynamic PGO, like V8's optimizing tier, needs many passes to reach
+        // its steady state), then the timed passes.
         var oursRates = new List<double>();
-        for (var i = 0; i < Warmups + settings.DecodeRepetitions; i++)
+        double? oursCold = null;
+        var warmup = Stopwatch.StartNew();
+        for (var pass = 0; pass < MaxWarmups; pass++)
         {
-            var started = Stopwatch.GetTimestamp();
-            var (count, error) = await DecodeOursAsync(big, bigRecords, cancellationToken);
-            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            if (error is not null || count != bigRecords.Length)
+            var rate = await TimeOursAsync(big, bigRecords, cancellationToken);
+            oursCold ??= rate;
+            if (pass + 1 >= MinWarmups && warmup.Elapsed >= WarmupTime)
             {
-                throw new InvalidOperationException($"Our decoder read {count} of {bigRecords.Length} records: {error}");
+                break;
             }
+        }
 
-            if (i >= Warmups)
-            {
-                oursRates.Add(count / seconds);
-            }
+        for (var i = 0; i < settings.DecodeRepetitions; i++)
+        {
+            oursRates.Add(await TimeOursAsync(big, bigRecords, cancellationToken));
         }
 
         // The seed, in node.
@@ -110,14 +117,12 @@ internal static class DecodeComparison
         using var result = JsonDocument.Parse(await File.ReadAllBytesAsync(resultPath, cancellationToken));
         var seedSplits = result.RootElement.GetProperty("cases").EnumerateArray().ToArray();
         var passes = result.RootElement.GetProperty("throughput").EnumerateArray().ToArray();
-        var seedRates = new List<double>();
-        foreach (var pass in passes)
-        {
-            // Records handled: delivered to the application, or JSON.parsed and then lost in its handler lookup
-            // (LAUNCH_GROUP). Either way the seed did the parsing work for them.
-            var handled = pass.GetProperty("delivered").GetInt32() + pass.GetProperty("errors").GetInt32();
-            seedRates.Add(handled / pass.GetProperty("seconds").GetDouble());
-        }
+        // Records handled: delivered to the application, or JSON.parsed and then lost in its handler lookup
+        // (LAUNCH_GROUP). Either way the seed did the parsing work for them.
+        static double Rate(JsonElement pass) =>
+            (pass.GetProperty("delivered").GetInt32() + pass.GetProperty("errors").GetInt32()) / pass.GetProperty("seconds").GetDouble();
+        var seedRates = passes.Select(Rate).ToList();
+        var seedCold = Rate(result.RootElement.GetProperty("cold"));
 
         var results = new List<SplitResult>();
         for (var i = 0; i < splits.Count; i++)
@@ -137,14 +142,26 @@ internal static class DecodeComparison
             big.Length,
             bigRecords.Length,
             settings.DecodeRepetitions,
+            oursCold ?? double.NaN,
             Statistics.Median(oursRates),
             oursRates.Max(),
+            seedCold,
             Statistics.Median(seedRates),
             seedRates.Max(),
             passes[0].GetProperty("delivered").GetInt32(),
             passes[0].GetProperty("errors").GetInt32(),
             passes[0].GetProperty("firstError").GetString() ?? string.Empty,
             results);
+    }
+
+    private static async Task<double> TimeOursAsync(byte[] stream, int[] boundaries, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var (count, error) = await DecodeOursAsync(stream, boundaries, cancellationToken);
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return error is null && count == boundaries.Length
+            ? count / seconds
+            : throw new InvalidOperationException($"Our decoder read {count} of {boundaries.Length} records: {error}");
     }
 
     private static async Task<(int Count, string? Error)> DecodeOursAsync(byte[] stream, int[] boundaries, CancellationToken cancellationToken)
@@ -246,7 +263,9 @@ internal static class DecodeComparison
         await using var json = new Utf8JsonWriter(file);
         json.WriteStartObject();
         json.WriteString("bigStream", bigPath);
-        json.WriteNumber("warmups", Warmups);
+        json.WriteNumber("minWarmups", MinWarmups);
+        json.WriteNumber("maxWarmups", MaxWarmups);
+        json.WriteNumber("warmupSeconds", WarmupTime.TotalSeconds);
         json.WriteNumber("repetitions", repetitions);
         json.WriteStartArray("cases");
         foreach (var (name, stream, boundaries) in splits)

@@ -79,12 +79,21 @@ for (const c of plan.cases) {
     result.cases.push({ name: c.name, delivered: r.delivered, errors: r.errors, firstError: r.firstError });
 }
 
+// The first pass is the cold figure; then warm-up passes for at least warmupSeconds (bounded), then the timed ones,
+// exactly as the harness does for ours.
 const big = fs.readFileSync(plan.bigStream);
-for (let i = 0; i < plan.warmups + plan.repetitions; i++) {
+const warmupStarted = process.hrtime.bigint();
+for (let pass = 0; pass < plan.maxWarmups; pass++) {
     const r = run(big, plan.throughputBoundaries);
-    if (i >= plan.warmups) {
-        result.throughput.push(r);
+    if (pass === 0) {
+        result.cold = r;
     }
+    if (pass + 1 >= plan.minWarmups && Number(process.hrtime.bigint() - warmupStarted) / 1e9 >= plan.warmupSeconds) {
+        break;
+    }
+}
+for (let i = 0; i < plan.repetitions; i++) {
+    result.throughput.push(run(big, plan.throughputBoundaries));
 }
 
 fs.writeFileSync(resultPath, JSON.stringify(result));
