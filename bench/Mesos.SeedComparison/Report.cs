@@ -125,7 +125,6 @@ internal sealed class Report(
         b.AppendLine("## Side by side with the seed (npm mesos-framework 0.5.3)");
         b.AppendLine();
         b.AppendLine(Invariant, $"Measured {machine.When:yyyy-MM-dd HH:mm} UTC with `{settings.Command}` on: `nproc` {machine.Cores}; `free -h` {machine.Memory}; `uname -r` {machine.Kernel}; {machine.Cpu}; load average {machine.LoadAverage} (the 2 cores are shared with other builds, so expect noise). .NET {machine.Dotnet}, node {machine.Node}.");
-        b.AppendLine(Invariant, $"Our executor: **{settings.OursLabel}**.");
         b.AppendLine();
         b.Append(Table());
         b.AppendLine();
