@@ -38,7 +38,8 @@ public sealed partial class FakeAgent : IAsyncDisposable
     /// <summary>The API path.</summary>
     public const string ExecutorApiPath = "/api/v1/executor";
 
-    private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(15);
+    // Generous: CI runs every test assembly at once on two cores, and a wait only ends early on success.
+    private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
 
     private readonly FakeAgentOptions _options;
     private readonly Lock _gate = new();
