@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mesos.Testing.Cluster;
 using static Mesos.Scheduler.Lite.Tests.TestSupport;
 
 namespace Mesos.Scheduler.Lite.Tests;
@@ -95,8 +96,48 @@ public sealed class ExecutorShippingTests
         Assert.Equal("Task should have at least one (but not both) of CommandInfo or ExecutorInfo present", error.Status.Message);
     }
 
-    [Fact(Skip = "End-to-end with the real executor (fake master -> fake agent -> published executor -> process -> TASK_FINISHED) needs the FakeAgent and the published executor, which other issues deliver; IFakeTaskLauncher is the seam.")]
-    public void EndToEnd_RealExecutor_TaskFinished()
+    [Fact]
+    public async Task EndToEnd_RealExecutor_FetchedByHttpWithItsSha256_TaskFinishedAtTheScheduler()
     {
+        // scheduler -> fake master -> fake agent -> published executor (fetched over HTTP, sha256 checked) -> process.
+        var executorPath = await PublishedExecutorCache.GetAsync().WaitAsync(TimeSpan.FromMinutes(11));
+        await using var artifacts = await ArtifactServer.StartAsync(new Dictionary<string, string> { ["mesos-executor"] = executorPath });
+        await using var cluster = await LocalCluster.StartAsync();
+        var artifact = new ExecutorArtifact
+        {
+            Uri = artifacts.UriOf("mesos-executor"),
+            Sha256 = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(executorPath))),
+        };
+        var finished = new TaskCompletionSource<MesosTaskStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = SchedulerOptions(cluster.Master, new Dictionary<string, TaskSpec>
+        {
+            ["hello"] = new()
+            {
+                Executor = ExecutorShipping.CreateExecutorInfo(artifact, "template"),
+                Command = new V1.CommandInfo { Value = "echo \"hello from $MESOS_SANDBOX\" > hello.txt" },
+                Resources = new ResourceRequirements { Cpus = 0.1, Mem = 32 },
+            },
+        }) with
+        {
+            OnTaskUpdated = u =>
+            {
+                if (TaskStates.IsTerminal(u.State))
+                {
+                    finished.TrySetResult(u.Task.LastStatus!);
+                }
+
+                return ValueTask.CompletedTask;
+            },
+        };
+        await using var scheduler = new FrameworkScheduler(options);
+        await using var run = Start(scheduler.RunAsync);
+
+        var status = await finished.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(TaskState.TaskFinished, status.State);
+        Assert.Equal(MesosTaskStatus.Types.Source.Executor, status.Source);
+        Assert.Equal(1, artifacts.Downloads);
+        var executor = Assert.Single(cluster.Launcher.Executors);
+        Assert.Equal("hello from " + executor.Sandbox, (await File.ReadAllTextAsync(Path.Combine(executor.Sandbox, "hello.txt"))).Trim());
     }
 }

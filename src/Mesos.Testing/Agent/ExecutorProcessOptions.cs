@@ -17,6 +17,12 @@ public sealed record ExecutorProcessOptions
     /// <summary>Where the sandbox directories are made; a fresh temporary directory by default.</summary>
     public string? WorkDirectory { get; init; }
 
+    /// <summary>
+    /// The exact sandbox to run in (created if missing), instead of a fresh one under <see cref="WorkDirectory"/>: for a
+    /// caller that fetched the executor's URIs into it first, as the agent's fetcher does.
+    /// </summary>
+    public string? SandboxDirectory { get; init; }
+
     public TimeSpan RecoveryTimeout { get; init; } = TimeSpan.FromMinutes(15);
 
     public TimeSpan SubscriptionBackoffMax { get; init; } = TimeSpan.FromSeconds(2);

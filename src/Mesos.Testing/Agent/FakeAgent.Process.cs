@@ -16,7 +16,7 @@ public sealed partial class FakeAgent
     {
         ArgumentNullException.ThrowIfNull(options);
         var root = options.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "mesos-fake-agent-" + Guid.NewGuid().ToString("N")[..8]);
-        var sandbox = Path.Combine(root, "slaves", _options.AgentId, "frameworks", _options.FrameworkId, "executors", _options.ExecutorId, "runs", Guid.NewGuid().ToString());
+        var sandbox = options.SandboxDirectory ?? Path.Combine(root, "slaves", _options.AgentId, "frameworks", _options.FrameworkId, "executors", _options.ExecutorId, "runs", Guid.NewGuid().ToString());
         Directory.CreateDirectory(sandbox);
 
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);

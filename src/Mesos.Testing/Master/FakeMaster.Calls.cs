@@ -14,8 +14,10 @@ public sealed partial class FakeMaster
         switch (call.Type)
         {
             case Call.Types.Type.Teardown:
+                (string Agent, string Executor)[] executors;
                 lock (_lock)
                 {
+                    executors = framework.Executors.ToArray();
                     RescindOffersOf(framework, sendRescind: false);
                     foreach (var task in framework.Tasks.Values.Where(t => !IsTerminal(t.State)))
                     {
@@ -26,6 +28,12 @@ public sealed partial class FakeMaster
                     framework.Stream?.Close(abort: false);
                     framework.Stream = null;
                     _frameworks.Remove(framework.Id);
+                }
+
+                // The master tells every agent to shut the framework's executors down (their tasks die with them).
+                foreach (var (agent, executor) in executors)
+                {
+                    await _launcher.ShutdownAsync(framework.Id, new V1.AgentID { Value = agent }, new V1.ExecutorID { Value = executor }, this, cancellationToken).ConfigureAwait(false);
                 }
 
                 return (202, null);
