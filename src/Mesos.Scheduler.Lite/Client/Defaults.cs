@@ -32,4 +32,12 @@ internal static class Defaults
     public static readonly TimeSpan DcosTokenLifetime = TimeSpan.FromMinutes(5);
 
     public const string SchedulerApiPath = "api/v1/scheduler";
+
+    // ZooKeeper: leader detection and the state store (mesos-framework's zkUrl default works inside Mesos-DNS clusters).
+    public static readonly TimeSpan LeaderWaitTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan ZooKeeperSessionTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan ZooKeeperConnectTimeout = TimeSpan.FromSeconds(15);
+    public const string ZkUrl = "master.mesos:2181";
+    public const string ZkPrefix = "/dcos-service-";
+    public const int ZooKeeperWriteAttempts = 3;
 }

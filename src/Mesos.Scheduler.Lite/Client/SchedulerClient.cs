@@ -113,12 +113,18 @@ public sealed partial class SchedulerClient : IAsyncDisposable
                 var silence = _options.MasterConnectionTimeout;
                 var wasSubscribed = false;
                 CancellationTokenSource? background = null;
+
+                // Watch for a new leader from before the connection attempt on, so a change during it is not missed.
+                using var leaderWatch = CancellationTokenSource.CreateLinkedTokenSource(token);
+                var leaderMove = new LeaderMove();
+                var watching = _options.MasterDetector is { } detector ? WatchLeaderAsync(detector, leaderMove, leaderWatch.Token) : Task.CompletedTask;
                 try
                 {
                     await using var connection = await ConnectAsync(token).ConfigureAwait(false);
+                    leaderMove.ConnectedTo = connection.Endpoint;
                     using var watchdog = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
                     watchdog.CancelAfter(silence);
-                    using var read = CancellationTokenSource.CreateLinkedTokenSource(token, watchdog.Token);
+                    using var read = CancellationTokenSource.CreateLinkedTokenSource(token, watchdog.Token, leaderMove.Moved.Token);
                     await foreach (var raw in connection.Stream.ReadEventsAsync(read.Token).ConfigureAwait(false))
                     {
                         watchdog.CancelAfter(silence);
@@ -161,6 +167,11 @@ public sealed partial class SchedulerClient : IAsyncDisposable
                 {
                     break;
                 }
+                catch (OperationCanceledException ex) when (leaderMove.Moved.IsCancellationRequested)
+                {
+                    reason = $"the leading master changed to {leaderMove.NewLeader}";
+                    error = ex;
+                }
                 catch (OperationCanceledException ex)
                 {
                     reason = $"no event from the master for {silence} (missed heartbeats)";
@@ -180,12 +191,23 @@ public sealed partial class SchedulerClient : IAsyncDisposable
                         await background.CancelAsync().ConfigureAwait(false);
                         background.Dispose();
                     }
+
+                    await leaderWatch.CancelAsync().ConfigureAwait(false);
+                    await watching.ConfigureAwait(false);
+                    leaderMove.Moved.Dispose();
                 }
 
                 if (wasSubscribed && !lost)
                 {
                     lost = true;
                     await DeliverAsync(handler, new DisconnectedEvent(reason, error), token).ConfigureAwait(false);
+                }
+
+                if (leaderMove.Moved.IsCancellationRequested && leaderMove.NewLeader is not null)
+                {
+                    // Not a failure: the new leader is known, so re-subscribe to it now, without backoff.
+                    Log.LeaderChanged(_logger, leaderMove.NewLeader);
+                    continue;
                 }
 
                 failures++;
@@ -298,6 +320,33 @@ public sealed partial class SchedulerClient : IAsyncDisposable
             {
                 _allAnswered?.TrySetResult();
             }
+        }
+    }
+
+    /// <summary>Trips <see cref="LeaderMove.Moved"/> when the detector reports a leader other than the master connected to.</summary>
+    private async Task WatchLeaderAsync(IMasterDetector detector, LeaderMove move, CancellationToken token)
+    {
+        try
+        {
+            while (true)
+            {
+                var leader = MasterEndpoints.ToSchedulerEndpoint(await detector.WaitForLeaderChangeAsync(token).ConfigureAwait(false));
+                if (leader != move.ConnectedTo)
+                {
+                    move.NewLeader = leader;
+                    await move.Moved.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // The connection ended first.
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Without change notifications the client still asks the detector before every connection attempt.
+            Log.DetectorFailed(_logger, ex);
         }
     }
 
@@ -450,6 +499,16 @@ public sealed partial class SchedulerClient : IAsyncDisposable
     }
 
     private sealed record Session(Uri Master, MesosHttpClient Http, string StreamId);
+
+    /// <summary>One connection's view of leader changes: where it is connected, and whether (and to whom) the lead moved.</summary>
+    private sealed class LeaderMove
+    {
+        public CancellationTokenSource Moved { get; } = new();
+
+        public volatile Uri? ConnectedTo;
+
+        public volatile Uri? NewLeader;
+    }
 
     private sealed class Connection(Uri endpoint, MesosHttpClient http, MesosEventStream<Event> stream) : IAsyncDisposable
     {

@@ -47,6 +47,27 @@ internal static partial class Log
     [LoggerMessage(6013, LogLevel.Information, "Master answered 401; logging the service account in again")]
     public static partial void Unauthorized(ILogger logger);
 
+    [LoggerMessage(6014, LogLevel.Information, "The leading master changed to {Leader}; re-subscribing there")]
+    public static partial void LeaderChanged(ILogger logger, Uri leader);
+
+    [LoggerMessage(6200, LogLevel.Information, "Following the leading Mesos master at {Url}")]
+    public static partial void DetectorStarted(ILogger logger, string url);
+
+    [LoggerMessage(6201, LogLevel.Information, "ZooKeeper reports the leading Mesos master {Leader}")]
+    public static partial void DetectedLeader(ILogger logger, string leader);
+
+    [LoggerMessage(6202, LogLevel.Warning, "ZooKeeper reports no leading Mesos master")]
+    public static partial void NoLeader(ILogger logger);
+
+    [LoggerMessage(6210, LogLevel.Information, "Scheduler state in ZooKeeper at {Servers}, node {Path}")]
+    public static partial void StateStoreConnected(ILogger logger, string servers, string path);
+
+    [LoggerMessage(6211, LogLevel.Warning, "The ZooKeeper session of the state store expired; connecting a new one")]
+    public static partial void StateStoreSessionExpired(ILogger logger);
+
+    [LoggerMessage(6212, LogLevel.Warning, "Lost the ZooKeeper connection while writing {Path}; retrying (attempt {Attempt})")]
+    public static partial void StateStoreRetry(ILogger logger, string path, int attempt);
+
     [LoggerMessage(6100, LogLevel.Information, "Launching {Count} task(s) on agent {AgentId} with {Offers} offer(s)")]
     public static partial void Launching(ILogger logger, int count, string agentId, int offers);
 

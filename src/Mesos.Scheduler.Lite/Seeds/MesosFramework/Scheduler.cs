@@ -13,11 +13,24 @@ public sealed class Scheduler : IAsyncDisposable
 {
     private readonly Dictionary<string, List<Func<object?, ValueTask>>> _listeners = new(StringComparer.Ordinal);
     private readonly FrameworkScheduler _scheduler;
+    private readonly List<IAsyncDisposable> _owned = [];
 
     public Scheduler(SchedulerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var mapped = options.ToFrameworkSchedulerOptions(call => EmitAsync(SentEventName(call.Type), call));
+
+        // What the mapping made for useZk / a zk:// masterUrl is ours to close; what the caller passed is not.
+        if (options.StateStore is null && mapped.StateStore is IAsyncDisposable store)
+        {
+            _owned.Add(store);
+        }
+
+        if (options.MasterDetector is null && mapped.Client.MasterDetector is IAsyncDisposable detector)
+        {
+            _owned.Add(detector);
+        }
+
         _scheduler = new FrameworkScheduler(mapped with
         {
             OnEvent = ev => EmitAsync(ev.Name.ToLowerInvariant(), Argument(ev)),
@@ -130,5 +143,12 @@ public sealed class Scheduler : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => _scheduler.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _scheduler.DisposeAsync().ConfigureAwait(false);
+        foreach (var owned in _owned)
+        {
+            await owned.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }

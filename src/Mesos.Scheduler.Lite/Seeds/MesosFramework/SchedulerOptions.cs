@@ -5,17 +5,25 @@ namespace Mesos.Scheduler.Lite.Seeds.MesosFramework;
 /// <summary>mesos-framework's Scheduler options, one property per seed option, mapped onto <see cref="FrameworkSchedulerOptions"/>.</summary>
 public sealed record SchedulerOptions
 {
-    /// <summary>The leading master's host (mesos-framework <c>masterUrl</c>), or a full URL.</summary>
+    /// <summary>
+    /// The leading master's host (mesos-framework <c>masterUrl</c>; <c>leader.mesos</c> with Mesos-DNS), a full URL, or a
+    /// <c>zk://host:2181/mesos</c> URL to follow the leader in ZooKeeper (then <see cref="Port"/> is not used).
+    /// </summary>
     public required string MasterUrl { get; init; }
 
     public int Port { get; init; } = 5050;
 
-    /// <summary>Keep framework id and tasks in ZooKeeper: needs <see cref="StateStore"/> set to the ZooKeeper store.</summary>
+    /// <summary>
+    /// Keep the framework id and tasks in ZooKeeper at <see cref="ZkUrl"/>, under <c>ZkPrefix + FrameworkName</c>
+    /// (<c>framework-id</c>, <c>tasks/&lt;taskId&gt;</c>), so a restarted scheduler resumes as the same framework.
+    /// Give a fixed <see cref="FrameworkName"/>: the default one is new on every start.
+    /// </summary>
     public bool UseZk { get; init; }
 
-    public string ZkUrl { get; init; } = "master.mesos:2181";
+    /// <summary>The ZooKeeper servers (a connect string, optionally with chroot, or a <c>zk://</c> URL).</summary>
+    public string ZkUrl { get; init; } = Defaults.ZkUrl;
 
-    public string ZkPrefix { get; init; } = "/dcos-service-";
+    public string ZkPrefix { get; init; } = Defaults.ZkPrefix;
 
     public string User { get; init; } = "root";
 
@@ -49,37 +57,43 @@ public sealed record SchedulerOptions
     /// <summary>mesos-framework <c>logging</c>: here an <see cref="ILoggerFactory"/> (configure levels on it).</summary>
     public ILoggerFactory? Logging { get; init; }
 
-    /// <summary>Where state lives; with <see cref="UseZk"/> this must be the ZooKeeper store (see the ZooKeeper package).</summary>
+    /// <summary>Where state lives, overriding <see cref="UseZk"/>'s ZooKeeper store; default: in memory (or ZooKeeper with <see cref="UseZk"/>).</summary>
     public ISchedulerStateStore? StateStore { get; init; }
 
-    /// <summary>Leader detection when <see cref="UseZk"/> (the ZooKeeper master detector).</summary>
+    /// <summary>Leader detection, overriding the <see cref="ZooKeeperMasterDetector"/> a <c>zk://</c> <see cref="MasterUrl"/> makes.</summary>
     public IMasterDetector? MasterDetector { get; init; }
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
-    /// <summary>The options of the task manager these seed options mean.</summary>
+    /// <summary>
+    /// The options of the task manager these seed options mean. With <see cref="UseZk"/> (and no <see cref="StateStore"/>)
+    /// or a <c>zk://</c> <see cref="MasterUrl"/> (and no <see cref="MasterDetector"/>) the result holds a
+    /// <see cref="ZooKeeperStateStore"/> or <see cref="ZooKeeperMasterDetector"/> made here, which connect on first use and
+    /// which the caller disposes (<see cref="Scheduler"/> does).
+    /// </summary>
     public FrameworkSchedulerOptions ToFrameworkSchedulerOptions(Func<Call, ValueTask>? onCallSent = null)
     {
-        if (UseZk && StateStore is null)
-        {
-            throw new InvalidOperationException("SchedulerOptions.UseZk needs StateStore set to the ZooKeeper state store (ZkUrl " + ZkUrl + ", prefix " + ZkPrefix + ")");
-        }
-
+        var name = FrameworkName ?? "mesos-framework." + Guid.NewGuid().ToString("N");
+        var stateStore = StateStore ?? (UseZk ? ZooKeeperStateStore.ForFramework(ZkUrl, ZkPrefix, name, Logging) : new InMemoryStateStore());
+        var fromZooKeeper = ZooKeeperMasterDetector.IsZooKeeperUrl(MasterUrl);
+        var detector = MasterDetector ?? (fromZooKeeper
+            ? new ZooKeeperMasterDetector(new ZooKeeperMasterDetectorOptions { Url = MasterUrl, LoggerFactory = Logging, TimeProvider = TimeProvider })
+            : null);
         var master = MasterUrl.Contains("://", StringComparison.Ordinal) ? MasterUrl : $"http://{MasterUrl}:{Port}";
         var backoff = new BackoffOptions { Factor = ExponentialBackoffFactor, Minimum = ExponentialBackoffMinimum, Maximum = ExponentialBackoffMaximum };
         var client = new SchedulerClientOptions
         {
-            Masters = [MasterEndpoints.ToSchedulerEndpoint(master)],
+            Masters = fromZooKeeper ? [] : [MasterEndpoints.ToSchedulerEndpoint(master)],
             Framework = new FrameworkOptions
             {
                 User = User,
-                Name = FrameworkName ?? "mesos-framework." + Guid.NewGuid().ToString("N"),
+                Name = name,
                 Roles = Role == "*" ? [] : [Role],
                 FailoverTimeout = FrameworkFailoverTimeout,
             },
             MasterConnectionTimeout = MasterConnectionTimeout,
             Backoff = backoff,
-            MasterDetector = MasterDetector,
+            MasterDetector = detector,
             OnCallSent = onCallSent,
             LoggerFactory = Logging,
             TimeProvider = TimeProvider,
@@ -93,7 +107,7 @@ public sealed record SchedulerOptions
             KillUnknownTasks = KillUnknownTasks,
             RestartBackoff = backoff,
             Handlers = Handlers,
-            StateStore = StateStore ?? new InMemoryStateStore(),
+            StateStore = stateStore,
         };
         return RestartStates is null ? options : options with { RestartStates = RestartStates };
     }

@@ -28,6 +28,7 @@ public sealed class MesosClient : IAsyncDisposable
 
     private readonly Dictionary<string, List<Func<object, ValueTask>>> _callbacks = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<Uri> _masters;
+    private readonly ZooKeeperMasterDetector? _detector;
     private readonly int _maxReconnect;
     private FrameworkOptions _framework;
     private BasicCredentials? _credentials;
@@ -35,14 +36,29 @@ public sealed class MesosClient : IAsyncDisposable
     private TlsOptions _tls = TlsOptions.Default;
     private SchedulerClient? _client;
 
-    /// <param name="mesosUrls">mesoshttp <c>mesos_urls</c>: masters, tried in order.</param>
+    /// <param name="mesosUrls">
+    /// mesoshttp <c>mesos_urls</c>: masters, tried in order; one of them may be a <c>zk://host:2181,host2:2181/mesos</c> URL,
+    /// whose leader is then tried first and followed (mesoshttp's ZooKeeper detection).
+    /// </param>
     /// <param name="frameworkId">Reuse this framework id; null declares a new framework.</param>
     /// <param name="maxReconnect">mesoshttp <c>max_reconnect</c>: consecutive failed connection attempts before <see cref="RegisterAsync"/> returns.</param>
     public MesosClient(IEnumerable<string> mesosUrls, string? frameworkId = null, string frameworkName = "Mesos HTTP framework", string frameworkUser = "root",
         string frameworkHostname = "", string frameworkWebUI = "", int maxReconnect = 3)
     {
         ArgumentNullException.ThrowIfNull(mesosUrls);
-        _masters = mesosUrls.Select(MasterEndpoints.ToSchedulerEndpoint).ToArray();
+        var urls = mesosUrls.ToArray();
+        var zooKeeper = urls.Where(ZooKeeperMasterDetector.IsZooKeeperUrl).ToArray();
+        if (zooKeeper.Length > 1)
+        {
+            throw new ArgumentException("mesos_urls holds more than one zk:// URL; list every ZooKeeper server in one: zk://zk1:2181,zk2:2181/mesos", nameof(mesosUrls));
+        }
+
+        _masters = urls.Where(u => !ZooKeeperMasterDetector.IsZooKeeperUrl(u)).Select(MasterEndpoints.ToSchedulerEndpoint).ToArray();
+        if (zooKeeper.Length == 1)
+        {
+            _detector = new ZooKeeperMasterDetector(new ZooKeeperMasterDetectorOptions { Url = zooKeeper[0] });
+        }
+
         _maxReconnect = maxReconnect;
         _framework = new FrameworkOptions
         {
@@ -125,6 +141,7 @@ public sealed class MesosClient : IAsyncDisposable
             Tls = _tls,
             MaxReconnect = _maxReconnect,
             Acknowledgement = AcknowledgementMode.Explicit,
+            MasterDetector = baseOptions.MasterDetector ?? _detector,
             LoggerFactory = LoggerFactory ?? baseOptions.LoggerFactory,
         };
         _client = new SchedulerClient(options);
@@ -178,6 +195,11 @@ public sealed class MesosClient : IAsyncDisposable
         if (_client is not null)
         {
             await _client.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_detector is not null)
+        {
+            await _detector.DisposeAsync().ConfigureAwait(false);
         }
     }
 }
