@@ -121,7 +121,11 @@ public sealed partial class SchedulerClient : IAsyncDisposable
                 try
                 {
                     await using var connection = await ConnectAsync(token).ConfigureAwait(false);
-                    leaderMove.ConnectedTo = connection.Endpoint;
+                    if (leaderMove.Connected(connection.Endpoint))
+                    {
+                        await leaderMove.Moved.CancelAsync().ConfigureAwait(false);
+                    }
+
                     using var watchdog = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
                     watchdog.CancelAfter(silence);
                     using var read = CancellationTokenSource.CreateLinkedTokenSource(token, watchdog.Token, leaderMove.Moved.Token);
@@ -331,9 +335,8 @@ public sealed partial class SchedulerClient : IAsyncDisposable
             while (true)
             {
                 var leader = MasterEndpoints.ToSchedulerEndpoint(await detector.WaitForLeaderChangeAsync(token).ConfigureAwait(false));
-                if (leader != move.ConnectedTo)
+                if (move.Report(leader))
                 {
-                    move.NewLeader = leader;
                     await move.Moved.CancelAsync().ConfigureAwait(false);
                     return;
                 }
@@ -500,14 +503,58 @@ public sealed partial class SchedulerClient : IAsyncDisposable
 
     private sealed record Session(Uri Master, MesosHttpClient Http, string StreamId);
 
-    /// <summary>One connection's view of leader changes: where it is connected, and whether (and to whom) the lead moved.</summary>
+    /// <summary>
+    /// One connection's view of leader changes. A leader reported while the connection is still being made is only a move
+    /// if the connection ended up elsewhere: re-subscribing to the master just subscribed to would, before SUBSCRIBED gave
+    /// the framework its id, register a second framework.
+    /// </summary>
     private sealed class LeaderMove
     {
+        private readonly Lock _gate = new();
+        private Uri? _connectedTo;
+        private Uri? _reportedWhileConnecting;
+
+        /// <summary>Cancelled when the lead moved to <see cref="NewLeader"/>.</summary>
         public CancellationTokenSource Moved { get; } = new();
 
-        public volatile Uri? ConnectedTo;
+        public Uri? NewLeader { get; private set; }
 
-        public volatile Uri? NewLeader;
+        /// <summary>The connection is made; true when a leader reported meanwhile is another master (cancel <see cref="Moved"/>).</summary>
+        public bool Connected(Uri endpoint)
+        {
+            lock (_gate)
+            {
+                _connectedTo = endpoint;
+                if (_reportedWhileConnecting is { } leader && leader != endpoint)
+                {
+                    NewLeader = leader;
+                    return true;
+                }
+
+                return false;
+            }
+        }
+
+        /// <summary>The detector reports <paramref name="leader"/>; true when that is a move away from the connected master (cancel <see cref="Moved"/>).</summary>
+        public bool Report(Uri leader)
+        {
+            lock (_gate)
+            {
+                if (_connectedTo is null)
+                {
+                    _reportedWhileConnecting = leader;
+                    return false;
+                }
+
+                if (leader == _connectedTo)
+                {
+                    return false;
+                }
+
+                NewLeader = leader;
+                return true;
+            }
+        }
     }
 
     private sealed class Connection(Uri endpoint, MesosHttpClient http, MesosEventStream<Event> stream) : IAsyncDisposable
