@@ -60,6 +60,9 @@ public sealed class ZooKeeperStateStore : ISchedulerStateStore, IAsyncDisposable
     /// <summary>The node holding this framework's state.</summary>
     public string Path => _options.Path;
 
+    /// <summary>The current session (tests end it from outside to prove the store recovers).</summary>
+    internal ZooKeeperSession? Session => _client?.Session;
+
     private string FrameworkIdPath => $"{Path}/{FrameworkIdNode}";
 
     private string TasksPath => $"{Path}/{TasksNode}";

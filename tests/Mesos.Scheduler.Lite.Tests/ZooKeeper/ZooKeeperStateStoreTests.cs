@@ -60,6 +60,34 @@ public sealed class ZooKeeperStateStoreTests(ITestOutputHelper output) : ZooKeep
     }
 
     [ZooKeeperFact]
+    public async Task Store_SessionEndedFromOutside_WritesOnANewSession()
+    {
+        await EnsureRootAsync();
+        var proxy = Own(new TcpProxy(ZooKeeperTestServer.ConnectString));
+        await using var store = new ZooKeeperStateStore(new ZooKeeperStateStoreOptions
+        {
+            Connect = proxy.Address + Root,
+            Path = StatePath,
+            SessionTimeout = TimeSpan.FromSeconds(4),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            LoggerFactory = LoggerFactory,
+        });
+        await store.SaveTaskAsync(new StoredTask { TaskId = "a", SpecName = "api" }).AsTask().Within();
+        var first = store.Session!;
+
+        // Cut the store off, then close its session on the server from another connection: the server forgets it.
+        proxy.Block();
+        var hijack = await ConnectAsync(ZooKeeperTestServer.ConnectString, o => o with { Session = first });
+        await hijack.DisposeAsync().AsTask().Within();
+        proxy.Unblock();
+        await store.SaveTaskAsync(new StoredTask { TaskId = "b", SpecName = "api" }).AsTask().Within();
+
+        Assert.NotEqual(first.Id, store.Session!.Id);
+        var raw = await ConnectInRootAsync();
+        Assert.Equal(["a", "b"], (await raw.GetChildrenAsync($"{StatePath}/tasks").Within()).Order(StringComparer.Ordinal));
+    }
+
+    [ZooKeeperFact]
     public async Task MesosFrameworkShim_UseZk_RestartedSchedulerResumesAsTheSameFrameworkWithItsTasks()
     {
         await using var master = await FakeMaster.StartAsync();

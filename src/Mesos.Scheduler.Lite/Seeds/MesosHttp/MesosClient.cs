@@ -28,7 +28,8 @@ public sealed class MesosClient : IAsyncDisposable
 
     private readonly Dictionary<string, List<Func<object, ValueTask>>> _callbacks = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<Uri> _masters;
-    private readonly ZooKeeperMasterDetector? _detector;
+    private readonly string? _zooKeeperUrl;
+    private ZooKeeperMasterDetector? _detector;
     private readonly int _maxReconnect;
     private FrameworkOptions _framework;
     private BasicCredentials? _credentials;
@@ -56,7 +57,8 @@ public sealed class MesosClient : IAsyncDisposable
         _masters = urls.Where(u => !ZooKeeperMasterDetector.IsZooKeeperUrl(u)).Select(MasterEndpoints.ToSchedulerEndpoint).ToArray();
         if (zooKeeper.Length == 1)
         {
-            _detector = new ZooKeeperMasterDetector(new ZooKeeperMasterDetectorOptions { Url = zooKeeper[0] });
+            _zooKeeperUrl = zooKeeper[0];
+            new ZooKeeperMasterDetectorOptions { Url = _zooKeeperUrl }.Validate(); // a bad URL fails here, not at RegisterAsync
         }
 
         _maxReconnect = maxReconnect;
@@ -132,6 +134,16 @@ public sealed class MesosClient : IAsyncDisposable
     public async Task<bool> RegisterAsync(CancellationToken cancellationToken = default)
     {
         var baseOptions = ClientOptions ?? new SchedulerClientOptions { Masters = _masters };
+        if (_zooKeeperUrl is not null && baseOptions.MasterDetector is null)
+        {
+            _detector ??= new ZooKeeperMasterDetector(new ZooKeeperMasterDetectorOptions
+            {
+                Url = _zooKeeperUrl,
+                LoggerFactory = LoggerFactory ?? baseOptions.LoggerFactory,
+                TimeProvider = baseOptions.TimeProvider,
+            });
+        }
+
         var options = baseOptions with
         {
             Masters = _masters,
