@@ -346,9 +346,9 @@ public sealed partial class SchedulerClient : IAsyncDisposable
         {
             // The connection ended first.
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            // Without change notifications the client still asks the detector before every connection attempt.
+            // Never fatal: without change notifications the client still asks the detector before every connection attempt.
             Log.DetectorFailed(_logger, ex);
         }
     }

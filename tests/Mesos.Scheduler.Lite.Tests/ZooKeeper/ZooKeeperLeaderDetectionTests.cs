@@ -64,4 +64,12 @@ public sealed class ZooKeeperLeaderDetectionTests(ITestOutputHelper output) : Zo
         Assert.Equal(master.Frameworks.Single().Id, info.FrameworkId);
         Assert.Equal(1, master.SubscribeCount);
     }
+
+    [Fact]
+    public void MesosHttpShim_TwoZkUrls_AreRejectedWithTheOneUrlForm()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new MesosClient(["zk://zk1:2181/mesos", "http://m1:5050", "zk://zk2:2181/mesos"]));
+
+        Assert.Contains("zk://zk1:2181,zk2:2181/mesos", error.Message, StringComparison.Ordinal);
+    }
 }
