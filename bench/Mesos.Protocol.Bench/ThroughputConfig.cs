@@ -26,7 +26,8 @@ public sealed class ThroughputConfig : ManualConfig
 
     private static long SizeOf(BenchmarkCase bench)
     {
-        var key = bench.Descriptor.WorkloadMethodDisplayInfo.StartsWith("Json", StringComparison.Ordinal) ? "Json" : "Protobuf";
+        // By method name: the display text is quoted when a Description is set.
+        var key = bench.Descriptor.WorkloadMethod.Name.StartsWith("Json", StringComparison.Ordinal) ? "Json" : "Protobuf";
         return StreamBytes.GetOrAdd(key, k => EventStreams.Build(k == "Json" ? Mesos.Protocol.Encoding.MesosEncoding.Json : Mesos.Protocol.Encoding.MesosEncoding.Protobuf).Length);
     }
 
