@@ -25,7 +25,7 @@ if (args is ["idle"])
 
 if (args.Length == 0 || args[0].StartsWith('-'))
 {
-    Console.Error.WriteLine("usage: Mesos.Executor.RunnerBench <published mesos-executor> [--runs 15] [--launches 200] [--tasks 500] [--idle-seconds 10]");
+    Console.Error.WriteLine("usage: Mesos.Executor.RunnerBench <published mesos-executor> [--runs 15] [--launches 200] [--tasks 500] [--idle-seconds 10] [--start-only]");
     return 64;
 }
 
@@ -40,6 +40,7 @@ var runs = Option("--runs", 15);
 var launches = Option("--launches", 200);
 var taskCount = Option("--tasks", 500);
 var idleSeconds = Option("--idle-seconds", 10);
+var startOnly = args.Contains("--start-only"); // size, start -> SUBSCRIBE and idle RSS only (to compare publish settings)
 var self = Path.Combine(AppContext.BaseDirectory, "Mesos.Executor.RunnerBench");
 var rows = new List<string[]>();
 void Row(string measure, string value, string baseline, string ratio, string goal) => rows.Add([measure, value, baseline, ratio, goal]);
@@ -84,6 +85,7 @@ Row($"start -> SUBSCRIBE (median of {runs})", Ms(Stats.Median(subscribe)), $"{Ms
 Row("idle RSS after SUBSCRIBED (median)", Mb(Stats.Median(rss)), $"{Mb(Stats.Median(helloRss))} (idle hello world)", X(Stats.Median(rss) / Stats.Median(helloRss)), "<= 30 MB");
 
 // ---- LAUNCH -> TASK_RUNNING and KILL -> TASK_KILLED, one task at a time in one executor ----
+if (!startOnly)
 {
     await using var agent = await FakeAgent.StartAsync();
     await using var process = await agent.StartExecutorProcessAsync(new ExecutorProcessOptions { FileName = executor });
@@ -124,6 +126,7 @@ Row("idle RSS after SUBSCRIBED (median)", Mb(Stats.Median(rss)), $"{Mb(Stats.Med
 }
 
 // ---- N tasks x 2 processes in one executor ----
+if (!startOnly)
 {
     await using var agent = await FakeAgent.StartAsync();
     await using var process = await agent.StartExecutorProcessAsync(new ExecutorProcessOptions { FileName = executor, ShutdownGracePeriod = TimeSpan.FromSeconds(30) });

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every whole-process benchmark of the fetchable executor on the published binary and prints one table.
-#   bench/runner/run.sh [path/to/mesos-executor] [-- extra options: --runs 15 --launches 200 --tasks 500 --idle-seconds 10]
+#   bench/runner/run.sh [path/to/mesos-executor] [-- extra options: --runs 15 --launches 200 --tasks 500 --idle-seconds 10 --start-only]
 # Without a path it publishes first (publish/publish-executor.sh into publish/out). Baselines are measured in the
 # same run (a trivial .NET program started the same way, raw spawn/terminate), so a loaded machine shows in both.
 set -euo pipefail
