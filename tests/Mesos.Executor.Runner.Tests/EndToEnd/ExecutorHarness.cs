@@ -106,7 +106,15 @@ internal sealed class ExecutorHarness : IAsyncDisposable
         {
             if (!Executor.HasExited)
             {
-                await Agent.ShutdownAsync();
+                try
+                {
+                    await Agent.ShutdownAsync();
+                }
+                catch (InvalidOperationException)
+                {
+                    // Already unsubscribed: every task ended and the executor is on its way out by itself.
+                }
+
                 await Executor.WaitForExitAsync(TimeSpan.FromSeconds(15));
             }
         }
