@@ -153,6 +153,10 @@ if (!startOnly)
     var exit = await process.WaitForExitAsync(TimeSpan.FromMinutes(2));
     var shutdown = Stopwatch.GetElapsedTime(started).TotalSeconds;
     var killedCount = agent.Updates.Count(u => u.State == TaskState.TaskKilled);
+    if (Environment.GetEnvironmentVariable("RUNNER_BENCH_LOG") is { Length: > 0 } logFile)
+    {
+        File.WriteAllText(logFile, process.ReadStderr());
+    }
 
     Row($"{taskCount} tasks x 2 processes: LAUNCH -> all RUNNING", $"{allRunning:F2} s ({children} processes)", "-", "-", "<= 3 s");
     Row($"{taskCount} x 2: idle CPU over {idleSeconds} s", $"{idleCpu:F2} % of a core", $"{idleCpuBefore:F2} % (same executor, no task)", "-", "-");
