@@ -25,7 +25,7 @@ if (args is ["idle"])
 
 if (args.Length == 0 || args[0].StartsWith('-'))
 {
-    Console.Error.WriteLine("usage: Mesos.Executor.RunnerBench <published mesos-executor> [--runs 15] [--launches 200] [--tasks 500] [--idle-seconds 10] [--start-only]");
+    Console.Error.WriteLine("usage: Mesos.Executor.RunnerBench <published mesos-executor> [--runs 15] [--launches 200] [--tasks 500] [--idle-seconds 10] [--start-only | --many-only] [--env NAME=VALUE]...");
     return 64;
 }
 
@@ -41,6 +41,10 @@ var launches = Option("--launches", 200);
 var taskCount = Option("--tasks", 500);
 var idleSeconds = Option("--idle-seconds", 10);
 var startOnly = args.Contains("--start-only"); // size, start -> SUBSCRIBE and idle RSS only (to compare publish settings)
+var manyOnly = args.Contains("--many-only"); // only the N tasks x 2 processes run (to compare runtime knobs)
+// --env NAME=VALUE (repeatable): set in the executor's environment, e.g. DOTNET_gcConcurrent=0 to try a runtime knob.
+var extraEnvironment = args.Select((a, i) => (a, i)).Where(p => p.a == "--env" && p.i + 1 < args.Length)
+    .Select(p => args[p.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : string.Empty);
 var self = Path.Combine(AppContext.BaseDirectory, "Mesos.Executor.RunnerBench");
 var rows = new List<string[]>();
 void Row(string measure, string value, string baseline, string ratio, string goal) => rows.Add([measure, value, baseline, ratio, goal]);
@@ -55,15 +59,20 @@ var runtimeSize = Directory.GetFiles(runtimeDir).Sum(f => new FileInfo(f).Length
 Row("size of the single file", Mb(size), $"{Mb(runtimeSize)} (shared runtime dir)", X(size / runtimeSize), "<= 25 MB");
 
 // ---- Start -> SUBSCRIBE and idle RSS ----
+if (manyOnly)
+{
+    runs = 0;
+}
+
 var subscribe = new List<double>();
 var rss = new List<double>();
 var helloStart = new List<double>();
 var helloRss = new List<double>();
-for (int i = 0; i <= runs; i++)
+for (int i = 0; i <= runs && !manyOnly; i++)
 {
     await using (var agent = await FakeAgent.StartAsync())
     {
-        await using var process = await agent.StartExecutorProcessAsync(new ExecutorProcessOptions { FileName = executor });
+        await using var process = await agent.StartExecutorProcessAsync(new ExecutorProcessOptions { FileName = executor, CommandEnvironment = extraEnvironment });
         await agent.WaitUntilAsync(a => a.HasSubscriber, TimeSpan.FromSeconds(60), "SUBSCRIBE");
         await Task.Delay(500);
         if (i > 0)
@@ -81,14 +90,17 @@ for (int i = 0; i <= runs; i++)
     }
 }
 
+if (!manyOnly)
+{
 Row($"start -> SUBSCRIBE (median of {runs})", Ms(Stats.Median(subscribe)), $"{Ms(Stats.Median(helloStart))} (hello world start -> exit)", X(Stats.Median(subscribe) / Stats.Median(helloStart)), "<= 60 ms");
 Row("idle RSS after SUBSCRIBED (median)", Mb(Stats.Median(rss)), $"{Mb(Stats.Median(helloRss))} (idle hello world)", X(Stats.Median(rss) / Stats.Median(helloRss)), "<= 30 MB");
+}
 
 // ---- LAUNCH -> TASK_RUNNING and KILL -> TASK_KILLED, one task at a time in one executor ----
-if (!startOnly)
+if (!startOnly && !manyOnly)
 {
     await using var agent = await FakeAgent.StartAsync();
-    await using var process = await agent.StartExecutorProcessAsync(new ExecutorProcessOptions { FileName = executor });
+    await using var process = await agent.StartExecutorProcessAsync(new ExecutorProcessOptions { FileName = executor, CommandEnvironment = extraEnvironment });
     await agent.WaitForSubscribeAsync(timeout: TimeSpan.FromSeconds(60));
     // An anchor task: the executor exits once every task is terminal, so one keeps running throughout.
     var anchor = Tasks.Sleep("anchor");
@@ -129,7 +141,7 @@ if (!startOnly)
 if (!startOnly)
 {
     await using var agent = await FakeAgent.StartAsync();
-    await using var process = await agent.StartExecutorProcessAsync(new ExecutorProcessOptions { FileName = executor, ShutdownGracePeriod = TimeSpan.FromSeconds(30) });
+    await using var process = await agent.StartExecutorProcessAsync(new ExecutorProcessOptions { FileName = executor, ShutdownGracePeriod = TimeSpan.FromSeconds(30), CommandEnvironment = extraEnvironment });
     await agent.WaitForSubscribeAsync(timeout: TimeSpan.FromSeconds(60));
     await Task.Delay(1000);
     var idleCpuBefore = await Cpu.PercentAsync(process.Id, TimeSpan.FromSeconds(idleSeconds));
