@@ -30,6 +30,12 @@ internal sealed partial record ProcessCommand
         var environment = ProcessEnvironment.Merge(BaseEnvironment ?? ProcessEnvironment.Current(), ExcludedVariables, Environment, marker);
         var resolved = ExecutableResolver.Resolve(Executable, environment.GetValueOrDefault("PATH"), WorkingDirectory);
         var plan = await LaunchChain.PlanAsync(resolved, argv, ParentDeathSignal).ConfigureAwait(false);
+        if (plan.Mode != LaunchMode.Direct)
+        {
+            // The parent-death signal reaches only the main process; the guard takes the rest of the tree.
+            _ = await ExecutorGuard.EnsureStartedAsync().ConfigureAwait(false);
+        }
+
         var request = new SpawnRequest(plan.Path, plan.Argv, ProcessEnvironment.ToEnvp(environment), WorkingDirectory, SpawnRequest.DevNull, SpawnRequest.DevNull);
 
         var (stdout, stderr) = CreateSinks();

@@ -20,7 +20,8 @@ internal static class ProcessEnvironment
     /// <summary>
     /// <paramref name="baseEnvironment"/> without <paramref name="excluded"/>, overlaid with
     /// <paramref name="overrides"/> (a task may still set an excluded name itself: that is its own value, not
-    /// the executor's secret), and finally the marker variable.
+    /// the executor's secret), and finally the marker variables (this process tree's, and the executor's for
+    /// <see cref="ExecutorGuard"/>).
     /// </summary>
     public static Dictionary<string, string> Merge(
         IReadOnlyDictionary<string, string> baseEnvironment,
@@ -44,6 +45,7 @@ internal static class ProcessEnvironment
         }
 
         result[ProcessTree.MarkerVariable] = marker;
+        result[ExecutorGuard.Variable] = ExecutorGuard.Id;
         return result;
     }
 

@@ -7,7 +7,7 @@ namespace Mesos.Executor.Runner.Processes;
 /// exits through any managed path (end of Main, SIGTERM/SIGINT handled by the host, an unhandled exception)
 /// <see cref="KillAll"/> SIGKILLs every group and marked descendant. A SIGKILL of the executor itself runs no
 /// code at all; then the parent-death signal (see <see cref="LaunchMode.ParentDeathSignal"/>) kills each main
-/// process, and its descendants are left to the agent's containerizer.
+/// process, and <see cref="ExecutorGuard"/> kills the rest of every tree.
 /// </summary>
 internal static class ProcessRegistry
 {

@@ -404,6 +404,15 @@ public sealed class MesosExecutorClient : IAsyncDisposable
                             break;
                     }
 
+                    if (_shutdownReceived && received is not ShutdownEvent)
+                    {
+                        // After SHUTDOWN the reader is busy shutting down and may never read again, while the shutdown
+                        // waits for acknowledgements that only this loop applies (above). Blocking on a full channel here
+                        // would stall them until the grace period ran out (500 tasks' KILLING + KILLED acks fill it).
+                        _ = writer.TryWrite(received);
+                        continue;
+                    }
+
                     await writer.WriteAsync(received, cancellationToken).ConfigureAwait(false);
                 }
             }

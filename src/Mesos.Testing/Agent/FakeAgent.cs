@@ -443,7 +443,14 @@ public sealed partial class FakeAgent : IAsyncDisposable
             _frames.Writer.TryComplete();
             if (abort)
             {
-                Context.Abort();
+                try
+                {
+                    Context.Abort();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The executor ended the request between our taking the subscriber and aborting it: nothing to abort.
+                }
             }
         }
     }

@@ -32,18 +32,22 @@ internal sealed class ExecutorHarness : IAsyncDisposable
 
     public ExecutorProcess Executor { get; }
 
-    public static async Task<ExecutorHarness> StartAsync(PublishedExecutor published, FakeAgentOptions? options = null)
+    public static async Task<ExecutorHarness> StartAsync(
+        PublishedExecutor published,
+        FakeAgentOptions? options = null,
+        Func<ExecutorProcessOptions, ExecutorProcessOptions>? configure = null)
     {
         var agent = await FakeAgent.StartAsync(options);
         var scenarioId = Guid.NewGuid().ToString("N");
-        var executor = await agent.StartExecutorProcessAsync(new ExecutorProcessOptions
+        configure ??= o => o;
+        var executor = await agent.StartExecutorProcessAsync(configure(new ExecutorProcessOptions
         {
             FileName = published.Path,
             // As ExecutorInfo.command.environment would: the executor passes it on to its tasks.
             CommandEnvironment = new Dictionary<string, string> { [ProcessLeakGuard.Variable] = scenarioId },
             RegistrationTimeout = TimeSpan.FromSeconds(60),
             ShutdownGracePeriod = TimeSpan.FromSeconds(5),
-        });
+        }));
         var harness = new ExecutorHarness(agent, executor, scenarioId);
         await agent.WaitForSubscribeAsync(timeout: TestTimeouts.Await);
         return harness;
@@ -68,6 +72,31 @@ internal sealed class ExecutorHarness : IAsyncDisposable
     public IReadOnlyList<TaskState> StatesOf(TaskInfo task) =>
         Agent.Updates.Where(u => u.TaskId.Value == task.TaskId.Value).Select(u => u.State).ToList();
 
+    /// <summary>The sandbox folder that holds the task's output files.</summary>
+    public string TaskOutputDirectory(TaskInfo task) => Path.Combine(Executor.SandboxDirectory, "tasks", task.TaskId.Value);
+
+    /// <summary>Fails with the list when any process of this scenario (other than the executor) is alive.</summary>
+    public void AssertNoTaskProcessLeft(string when)
+    {
+        var left = LiveTaskProcesses();
+        Assert.True(left.Count == 0, $"{when}: task processes still alive: {string.Join(", ", left.Select(ProcessScan.Describe))}");
+    }
+
+    /// <summary>Waits (bounded) until no process of this scenario is alive: for deaths the executor cannot report.</summary>
+    public async Task WaitUntilNoTaskProcessAsync(TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (LiveTaskProcesses().Count > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                AssertNoTaskProcessLeft($"{timeout} after {what}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Processes (other than the executor) still carrying this scenario's test id.</summary>
     public IReadOnlyList<int> LiveTaskProcesses() => ProcessScan.WithVariable(ProcessLeakGuard.Variable, ScenarioId, exclude: Executor.Id);
 
@@ -77,7 +106,15 @@ internal sealed class ExecutorHarness : IAsyncDisposable
         {
             if (!Executor.HasExited)
             {
-                await Agent.ShutdownAsync();
+                try
+                {
+                    await Agent.ShutdownAsync();
+                }
+                catch (InvalidOperationException)
+                {
+                    // Already unsubscribed: every task ended and the executor is on its way out by itself.
+                }
+
                 await Executor.WaitForExitAsync(TimeSpan.FromSeconds(15));
             }
         }
@@ -99,6 +136,18 @@ internal sealed class ExecutorHarness : IAsyncDisposable
 /// <summary>Finds live (non-zombie) processes by an environment variable, reading /proc.</summary>
 internal static class ProcessScan
 {
+    public static string Describe(int pid)
+    {
+        try
+        {
+            return $"{pid} ({File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim()})";
+        }
+        catch (IOException)
+        {
+            return pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
     public static IReadOnlyList<int> WithVariable(string name, string value, int? exclude)
     {
         var needle = System.Text.Encoding.UTF8.GetBytes($"{name}={value}");

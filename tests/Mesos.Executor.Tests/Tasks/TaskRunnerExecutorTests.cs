@@ -155,6 +155,28 @@ public sealed class TaskRunnerExecutorTests
     }
 
     [Fact]
+    public async Task Shutdown_WithMoreAcknowledgementsThanTheEventBuffer_DoesNotWaitForTheGracePeriod()
+    {
+        // 200 tasks: 400 acknowledgements (KILLING, KILLED) arrive while the executor handles SHUTDOWN, more than the
+        // client's event buffer holds. The grace period is far longer than the bound on the await, so a shutdown that
+        // stalls on its acknowledgements until the grace ends fails the test.
+        await using var run = await HostedRun.StartAsync(MesosEncoding.Json, shutdownGracePeriod: TimeSpan.FromMinutes(10));
+        const int count = 200;
+        for (int i = 0; i < count; i++)
+        {
+            await run.Agent.LaunchAsync(Task($"t-{i}", "wait")).Bounded();
+        }
+
+        await run.Agent.WaitUntilAsync(a => a.Updates.Count(u => u.State == TaskState.TaskRunning) == count, TestTimeouts.Default, "every task RUNNING");
+        await run.Agent.WaitUntilAsync(a => a.Unacknowledged.Count == 0, TestTimeouts.Default, "every update acknowledged");
+
+        await run.Agent.ShutdownAsync().Bounded();
+
+        Assert.Equal(0, await run.ExitCode.Bounded());
+        Assert.Equal(count, run.Agent.Updates.Count(u => u.State == TaskState.TaskKilled));
+    }
+
+    [Fact]
     public async Task AgentLost_WithoutCheckpointing_KillsTheTasks_AndExitsNonZero()
     {
         await using var run = await HostedRun.StartAsync(MesosEncoding.Json);
@@ -255,7 +277,7 @@ public sealed class TaskRunnerExecutorTests
 
         public Task<int> ExitCode => _host.Services.GetRequiredService<MesosExecutorLifetime>().Completion;
 
-        public static async Task<HostedRun> StartAsync(MesosEncoding encoding, FakeAgentOptions? options = null)
+        public static async Task<HostedRun> StartAsync(MesosEncoding encoding, FakeAgentOptions? options = null, TimeSpan? shutdownGracePeriod = null)
         {
             var agent = await FakeAgent.StartAsync(options).Bounded();
             var runner = new ScriptedRunner();
@@ -263,7 +285,10 @@ public sealed class TaskRunnerExecutorTests
             builder.Services.AddSingleton(runner);
             builder.Services.AddMesosTaskRunner<ScriptedRunner>(new MesosExecutorOptions
             {
-                Settings = ExecutorHarness.Settings(agent, encoding),
+                Settings = ExecutorHarness.Settings(agent, encoding) with
+                {
+                    ShutdownGracePeriod = shutdownGracePeriod ?? ExecutorHarness.Settings(agent, encoding).ShutdownGracePeriod,
+                },
                 SetProcessExitCode = false,
             });
             var host = builder.Build();
