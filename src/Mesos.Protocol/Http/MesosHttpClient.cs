@@ -43,7 +43,21 @@ public sealed class MesosHttpClient : IDisposable
         where TEvent : IMessage<TEvent>, new()
     {
         using var request = await CreateRequestAsync(call, headers, cancellationToken).ConfigureAwait(false);
-        var response = await SendAsync(_streamClient, request, "SUBSCRIBE", HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        using (var headersTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            headersTimeout.CancelAfter(_options.SubscribeTimeout);
+            try
+            {
+                response = await SendAsync(_streamClient, request, "SUBSCRIBE", HttpCompletionOption.ResponseHeadersRead, headersTimeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new MesosConnectionException(
+                    _options.Endpoint, "SUBSCRIBE", new TimeoutException($"no answer within {_options.SubscribeTimeout}", ex));
+            }
+        }
+
         try
         {
             if (response.StatusCode != HttpStatusCode.OK)

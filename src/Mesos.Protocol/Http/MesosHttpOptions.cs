@@ -25,6 +25,12 @@ public sealed record MesosHttpOptions
     /// <summary>Bound on a non-streaming call, from sending to the whole answer. The event stream has no overall bound.</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Bound on a SUBSCRIBE's answer headers (an agent or master answers at once; the stream itself is unbounded).
+    /// Without it, a connection accepted by a peer that is going down could wait forever and never be retried.
+    /// </summary>
+    public TimeSpan SubscribeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Bound on opening a connection.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -45,6 +51,11 @@ public sealed record MesosHttpOptions
         if (CallTimeout <= TimeSpan.Zero && CallTimeout != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(nameof(CallTimeout), CallTimeout, "MesosHttpOptions.CallTimeout must be positive");
+        }
+
+        if (SubscribeTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SubscribeTimeout), SubscribeTimeout, "MesosHttpOptions.SubscribeTimeout must be positive");
         }
 
         if (ConnectTimeout <= TimeSpan.Zero)

@@ -145,6 +145,27 @@ public sealed class MesosHttpClientTests
     }
 
     [Fact]
+    public async Task Subscribe_NeverAnswered_FailsAsAConnectionProblemAfterTheSubscribeTimeout()
+    {
+        using var release = new CancellationTokenSource();
+        await using var server = await LoopbackHttpServer.StartAsync(async context =>
+        {
+            // Accepts the request and never sends the answer's headers (a peer going down).
+            await Task.Delay(System.Threading.Timeout.Infinite, release.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+        });
+        using var client = new MesosHttpClient(new MesosHttpOptions
+        {
+            Endpoint = new Uri(server.BaseAddress, "api/v1/executor"),
+            SubscribeTimeout = TimeSpan.FromMilliseconds(300),
+        });
+
+        var ex = await Assert.ThrowsAsync<MesosConnectionException>(() => client.SubscribeAsync<ExecutorEvent>(Subscribe()).WaitAsync(Timeout));
+
+        Assert.IsType<TimeoutException>(ex.InnerException);
+        release.Cancel();
+    }
+
+    [Fact]
     public async Task StreamEndingMidRecord_FailsAsTruncated()
     {
         await using var server = await LoopbackHttpServer.StartAsync(async context =>
