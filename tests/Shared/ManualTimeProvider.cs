@@ -1,16 +1,19 @@
-namespace Mesos.TaskHealth.Tests.Support;
+namespace Mesos.Testing.Shared;
 
 /// <summary>
-/// A clock the test moves by hand (Microsoft.Extensions.TimeProvider.Testing is not available here).
-/// Timers fire inside <see cref="Advance"/>, in due order; <see cref="WaitForTimersAsync"/> lets a test
-/// wait until the code under test is parked on a timer before moving time.
+/// A clock the test moves by hand (Microsoft.Extensions.TimeProvider.Testing is not available here), shared by
+/// every test project. Timers (one-shot and periodic) fire inside <see cref="Advance"/>, in due order;
+/// <see cref="WaitForTimersAsync"/> and <see cref="NextTimerAsync"/> let a test wait until the code under test is
+/// parked on a timer before moving time.
 /// </summary>
-internal sealed class ManualTimeProvider : TimeProvider
+public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock _lock = new();
     private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _now = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan WaitBound = TimeSpan.FromSeconds(20);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _armed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public override DateTimeOffset GetUtcNow()
     {
@@ -65,7 +68,16 @@ internal sealed class ManualTimeProvider : TimeProvider
                 changed = _changed.Task;
             }
 
-            await changed.Within();
+            await changed.WaitAsync(WaitBound);
+        }
+    }
+
+    /// <summary>Completes when a timer is next created or re-armed with a finite due time.</summary>
+    public Task NextTimerAsync()
+    {
+        lock (_lock)
+        {
+            return _armed.Task.WaitAsync(WaitBound);
         }
     }
 
@@ -122,6 +134,12 @@ internal sealed class ManualTimeProvider : TimeProvider
                 Period = period;
                 Due = dueTime == Timeout.InfiniteTimeSpan ? null : owner._now + dueTime;
                 owner.Signal();
+                if (Due is not null)
+                {
+                    var armed = owner._armed;
+                    owner._armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    armed.TrySetResult();
+                }
             }
 
             return true;
