@@ -1,3 +1,4 @@
+using Mesos.Bench.Shared;
 using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf;
@@ -82,7 +83,7 @@ for (int i = 0; i <= runs && !manyOnly; i++)
         }
     }
 
-    var (elapsed, idleRss) = await Baseline.StartHelloAsync(self);
+    var (elapsed, idleRss) = await HelloBaseline.StartHelloAsync(self);
     if (i > 0)
     {
         helloStart.Add(elapsed);
@@ -274,37 +275,6 @@ internal static class Cpu
 
 internal static class Baseline
 {
-    /// <summary>A trivial .NET program started with the agent's environment rules (MESOS_* only, default PATH, sandbox cwd).</summary>
-    public static async Task<(double Milliseconds, double RssMb)> StartHelloAsync(string self)
-    {
-        var sandbox = Directory.CreateTempSubdirectory("hello-sandbox-").FullName;
-        static ProcessStartInfo Start(string self, string sandbox, string mode)
-        {
-            var start = new ProcessStartInfo(self, mode) { WorkingDirectory = sandbox, UseShellExecute = false, RedirectStandardOutput = true };
-            start.Environment.Clear();
-            start.Environment["PATH"] = ExecutorProcessOptions.DefaultPath;
-            start.Environment["MESOS_SANDBOX"] = sandbox;
-            return start;
-        }
-
-        var started = Stopwatch.GetTimestamp();
-        using (var hello = Process.Start(Start(self, sandbox, "hello"))!)
-        {
-            await hello.StandardOutput.ReadToEndAsync();
-            await hello.WaitForExitAsync();
-        }
-
-        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        using var idle = Process.Start(Start(self, sandbox, "idle"))!;
-        await idle.StandardOutput.ReadLineAsync();
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
-        var line = File.ReadLines($"/proc/{idle.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        idle.Kill();
-        await idle.WaitForExitAsync();
-        Directory.Delete(sandbox, recursive: true);
-        return (elapsed, double.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0);
-    }
-
     /// <summary>The raw cost the executor's paths sit on: spawning what a task spawns, and SIGTERM -> reaped.</summary>
     public static async Task<(double SpawnP50, double SpawnP99, double TermP50, double TermP99)> SpawnAndTerminateAsync(int count)
     {

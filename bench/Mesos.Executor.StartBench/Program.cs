@@ -1,3 +1,4 @@
+using Mesos.Bench.Shared;
 using System.Diagnostics;
 using System.Globalization;
 using Mesos.Testing.Agent;
@@ -43,7 +44,7 @@ for (var i = 0; i < runs + 1; i++)
         }
     }
 
-    var (elapsed, rss) = await StartHelloAsync(self);
+    var (elapsed, rss) = await HelloBaseline.StartHelloAsync(self);
     if (i > 0)
     {
         helloTimes.Add(elapsed);
@@ -64,33 +65,3 @@ Console.WriteLine($"baseline hello world: start -> exit            median {Media
 Console.WriteLine($"baseline hello world: idle RSS                  median {Median(helloRss):F1} MB");
 Console.WriteLine($"ratio executor/baseline: time {Median(subscribeTimes) / Median(helloTimes):F2}x, RSS {Median(executorRss) / Median(helloRss):F2}x");
 return 0;
-
-// A trivial .NET program started with the same environment rules (MESOS_* only, default PATH, sandbox cwd).
-static async Task<(double Milliseconds, double RssMb)> StartHelloAsync(string self)
-{
-    var sandbox = Directory.CreateTempSubdirectory("hello-sandbox-").FullName;
-    static ProcessStartInfo Start(string self, string sandbox, string mode)
-    {
-        var start = new ProcessStartInfo(self, mode) { WorkingDirectory = sandbox, UseShellExecute = false, RedirectStandardOutput = true };
-        start.Environment.Clear();
-        start.Environment["PATH"] = ExecutorProcessOptions.DefaultPath;
-        start.Environment["MESOS_SANDBOX"] = sandbox;
-        return start;
-    }
-
-    var started = Stopwatch.GetTimestamp();
-    using (var hello = Process.Start(Start(self, sandbox, "hello"))!)
-    {
-        await hello.StandardOutput.ReadToEndAsync();
-        await hello.WaitForExitAsync();
-    }
-
-    var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-    using var idle = Process.Start(Start(self, sandbox, "idle"))!;
-    await idle.StandardOutput.ReadLineAsync();
-    await Task.Delay(TimeSpan.FromMilliseconds(500));
-    var rss = File.ReadLines($"/proc/{idle.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-    idle.Kill();
-    await idle.WaitForExitAsync();
-    return (elapsed, double.Parse(rss["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0);
-}
