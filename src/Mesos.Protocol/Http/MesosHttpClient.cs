@@ -49,7 +49,7 @@ public sealed class MesosHttpClient : IDisposable
             headersTimeout.CancelAfter(_options.SubscribeTimeout);
             try
             {
-                response = await SendAsync(_streamClient, request, "SUBSCRIBE", HttpCompletionOption.ResponseHeadersRead, headersTimeout.Token).ConfigureAwait(false);
+                response = await SendAsync(_streamClient, request, static () => "SUBSCRIBE", HttpCompletionOption.ResponseHeadersRead, headersTimeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -82,12 +82,14 @@ public sealed class MesosHttpClient : IDisposable
         IMessage call, IReadOnlyDictionary<string, string>? headers = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(call);
-        var name = CallName(call);
+        // The call's name is for error messages only: working it out builds the protobuf descriptors (tens of
+        // milliseconds the first time), which the successful path of an executor or scheduler never needs.
+        Func<string> name = () => CallName(call);
         using var request = await CreateRequestAsync(call, headers, cancellationToken).ConfigureAwait(false);
         using var response = await SendAsync(_callClient, request, name, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode is not (HttpStatusCode.Accepted or HttpStatusCode.OK))
         {
-            throw await ToExceptionAsync(response, name, cancellationToken).ConfigureAwait(false);
+            throw await ToExceptionAsync(response, name(), cancellationToken).ConfigureAwait(false);
         }
 
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
@@ -122,7 +124,7 @@ public sealed class MesosHttpClient : IDisposable
     }
 
     private async Task<HttpResponseMessage> SendAsync(
-        HttpClient client, HttpRequestMessage request, string call, HttpCompletionOption completion, CancellationToken cancellationToken)
+        HttpClient client, HttpRequestMessage request, Func<string> call, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         try
         {
@@ -130,11 +132,11 @@ public sealed class MesosHttpClient : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            throw new MesosConnectionException(_options.Endpoint, call, ex);
+            throw new MesosConnectionException(_options.Endpoint, call(), ex);
         }
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new MesosConnectionException(_options.Endpoint, call, new TimeoutException($"no answer within {client.Timeout}", ex));
+            throw new MesosConnectionException(_options.Endpoint, call(), new TimeoutException($"no answer within {client.Timeout}", ex));
         }
     }
 
