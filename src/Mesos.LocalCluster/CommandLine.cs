@@ -10,7 +10,7 @@ internal sealed record CommandLine
 
         Usage:
           mesos-local [demo] [options]     run the demo (the default command)
-          mesos-local serve                keep a local cluster running for any framework (not implemented yet)
+          mesos-local serve [options]      keep a local cluster running for frameworks in any language, until Ctrl+C
           mesos-local --help
 
         The demo publishes the single-file executor (publish/publish-executor.sh), starts a fake master and
@@ -32,6 +32,11 @@ internal sealed record CommandLine
           --timeout SECONDS     give up on the sample framework after this long (default 90)
           -h, --help            this text
 
+        Options (serve): --port N (the master's port on 127.0.0.1, default 5050; 0: ephemeral), --agents N,
+        --work-dir DIR, --executor-path FILE. The master serves the v1 scheduler API (/api/v1/scheduler) and
+        /state, /master/state, /health, /version; command tasks run under the published executor as their
+        command executor; custom executors are fetched by http:// or file:// URI.
+
         Exit codes: 0 every expectation held, 1 some did not, 2 bad command line, 3 the executor could not be published.
         """;
 
@@ -42,6 +47,9 @@ internal sealed record CommandLine
     public int Agents { get; init; } = 1;
 
     public string? ExecutorPath { get; init; }
+
+    /// <summary>serve: the master's port on 127.0.0.1 (0: ephemeral).</summary>
+    public int Port { get; init; } = 5050;
 
     public Uri? Master { get; init; }
 
@@ -83,6 +91,7 @@ internal sealed record CommandLine
                 "-h" or "--help" => result with { Help = true },
                 "--work-dir" => result with { WorkDirectory = Value() },
                 "--agents" => result with { Agents = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 16 ? n : throw new ArgumentException("--agents must be a number from 1 to 16") },
+                "--port" => result with { Port = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 65535 ? p : throw new ArgumentException("--port must be a TCP port from 0 to 65535 (0: ephemeral)") },
                 "--executor-path" => result with { ExecutorPath = Value() },
                 "--master" => result with { Master = Uri.TryCreate(Value(), UriKind.Absolute, out var m) && m.Scheme is "http" or "https" ? m : throw new ArgumentException("--master must be an http:// or https:// URL, e.g. http://10.0.0.5:5050") },
                 "--executor-uri" => result with { ExecutorUri = Uri.TryCreate(Value(), UriKind.Absolute, out var u) ? u : throw new ArgumentException("--executor-uri must be an absolute URL") },
@@ -94,6 +103,11 @@ internal sealed record CommandLine
         if (result.ExecutorUri is not null && result.Master is null)
         {
             throw new ArgumentException("--executor-uri goes with --master (the local cluster serves the executor itself)");
+        }
+
+        if (result.Command == "serve" && (result.Master is not null || result.ExecutorUri is not null))
+        {
+            throw new ArgumentException("--master and --executor-uri go with the demo; serve is the master itself");
         }
 
         return result;

@@ -1,7 +1,9 @@
 using Mesos.LocalCluster;
+using System.Runtime.InteropServices;
 using Mesos.LocalCluster.Demo;
+using Mesos.LocalCluster.Serve;
 
-// mesos-local: the demo (default), the local cluster as a server (to come), and the demo's own sample service.
+// mesos-local: the demo (default), the local cluster as a server (serve), and the demo's own sample service.
 CommandLine options;
 try
 {
@@ -24,8 +26,19 @@ switch (options.Command)
     case "sample-service":
         return await SampleService.RunAsync(options.Rest);
     case "serve":
-        await Console.Error.WriteLineAsync("mesos-local serve: not implemented yet; the demo (mesos-local demo) is");
-        return 2;
+    {
+        // SIGINT (Ctrl+C) and SIGTERM both stop the server cleanly: executors shut down, then the master.
+        using var stop = new CancellationTokenSource();
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        return await ServeRunner.RunAsync(options, new Progress(Console.Out), stop.Token);
+    }
 }
 
 using var interrupted = new CancellationTokenSource();

@@ -104,7 +104,7 @@ public sealed class DemoEndToEndTests
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    private static IReadOnlyList<string> ProcessesUnder(string work)
+    internal static IReadOnlyList<string> ProcessesUnder(string work)
     {
         var found = new List<string>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))

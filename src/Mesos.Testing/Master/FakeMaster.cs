@@ -177,6 +177,11 @@ public sealed partial class FakeMaster : IAsyncDisposable, IFakeStatusSink
         var streamId = request.Headers.TryGetValue(StreamIdHeader, out var sid) ? sid.ToString() : null;
         if (!string.Equals(request.Path.Value?.TrimEnd('/'), "/api/v1/scheduler", StringComparison.Ordinal))
         {
+            if (await TryServeReadOnlyAsync(context).ConfigureAwait(false))
+            {
+                return;
+            }
+
             await AnswerAsync(context, null, streamId, authorization, null, 404, string.Empty).ConfigureAwait(false);
             return;
         }
