@@ -2,7 +2,7 @@ using Mesos.Packaging.Tests.Support;
 
 namespace Mesos.Packaging.Tests;
 
-/// <summary>What `dotnet pack` puts in each package: the nuspec metadata nuget.org shows, the README, the symbols.</summary>
+/// <summary>What `dotnet pack` puts in each package: the nuspec metadata a package gallery shows, the README, the symbols.</summary>
 [Collection(PackagingCollection.Name)]
 [Trait("Category", "Packaging")]
 public sealed class PackageMetadataTests(PackedFeed feed)
