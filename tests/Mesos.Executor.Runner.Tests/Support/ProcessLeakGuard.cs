@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Mesos.Executor.Runner.Tests.Support;
 
 /// <summary>
@@ -95,67 +93,16 @@ internal sealed class ProcessLeakGuard : IDisposable
             groups = [.. _groups];
         }
 
-        var needle = Encoding.UTF8.GetBytes($"{Variable}={TestId}");
         var result = new List<(int, string)>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        foreach (var process in ProcessScan.LiveProcesses())
         {
-            if (!int.TryParse(Path.GetFileName(dir), out int pid) || pid == Environment.ProcessId)
+            var marked = process.HasVariable(Variable, TestId);
+            if (marked || groups.Contains(process.Group) || groups.Contains(process.Session))
             {
-                continue;
-            }
-
-            string stat;
-            byte[] environ;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                environ = File.ReadAllBytes(Path.Combine(dir, "environ"));
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                continue;
-            }
-
-            int close = stat.LastIndexOf(')');
-            var fields = stat[(close + 2)..].Split(' ');
-            char state = fields[0][0];
-            if (state is 'Z' or 'X')
-            {
-                continue;
-            }
-
-            int group = int.Parse(fields[2], System.Globalization.CultureInfo.InvariantCulture);
-            int session = int.Parse(fields[3], System.Globalization.CultureInfo.InvariantCulture);
-            bool marked = HasVariable(environ, needle);
-            if (marked || groups.Contains(group) || groups.Contains(session))
-            {
-                result.Add((pid, $"{stat[..(close + 1)]} state {state}{(marked ? ", has the test id" : string.Empty)}"));
+                result.Add((process.Pid, $"{process.Name} state {process.State}{(marked ? ", has the test id" : string.Empty)}"));
             }
         }
 
         return result;
-    }
-
-    private static bool HasVariable(ReadOnlySpan<byte> environ, ReadOnlySpan<byte> needle)
-    {
-        int start = 0;
-        while (start < environ.Length)
-        {
-            int end = environ[start..].IndexOf((byte)0);
-            var entry = end < 0 ? environ[start..] : environ.Slice(start, end);
-            if (entry.SequenceEqual(needle))
-            {
-                return true;
-            }
-
-            if (end < 0)
-            {
-                return false;
-            }
-
-            start += end + 1;
-        }
-
-        return false;
     }
 }
