@@ -70,9 +70,7 @@ public sealed class RecordIOReader : IAsyncDisposable
 
                 if (result.IsCompleted && !buffer.IsEmpty)
                 {
-                    throw new RecordIOException(
-                        RecordIOErrorKind.Truncated,
-                        $"The RecordIO stream ended inside record {_recordsRead + 1}: its last {buffer.Length} byte(s) were never completed");
+                    throw Truncated(buffer.Length);
                 }
             }
             finally
@@ -105,9 +103,7 @@ public sealed class RecordIOReader : IAsyncDisposable
                 }
                 else if (result.IsCompleted && !buffer.IsEmpty)
                 {
-                    throw new RecordIOException(
-                        RecordIOErrorKind.Truncated,
-                        $"The RecordIO stream ended inside record {_recordsRead + 1}: its last {buffer.Length} byte(s) were never completed");
+                    throw Truncated(buffer.Length);
                 }
             }
             finally
@@ -184,6 +180,10 @@ public sealed class RecordIOReader : IAsyncDisposable
         buffer = buffer.Slice(record.End);
         return true;
     }
+
+    private RecordIOException Truncated(long pendingBytes) => new(
+        RecordIOErrorKind.Truncated,
+        $"The RecordIO stream ended inside record {_recordsRead + 1}: its last {pendingBytes} byte(s) were never completed");
 
     private static char Printable(byte b) => b is >= 0x20 and < 0x7f ? (char)b : '?';
 
