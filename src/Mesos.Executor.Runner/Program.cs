@@ -1,4 +1,5 @@
 using Mesos.Executor.Client;
+using Mesos.Executor.Configuration;
 using Mesos.Executor.Hosting;
 using Mesos.Executor.Runner.Execution;
 using Log = Serilog.Log;
@@ -6,7 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
+using Serilog.Core;
 using Serilog.Events;
+using Serilog.Extensions.Logging;
 
 namespace Mesos.Executor.Runner;
 
@@ -47,6 +50,26 @@ internal static class Program
                 return 64;
         }
 
+        // Subscribe first: the SUBSCRIBE goes out on another thread while logging and the host are set up, which takes
+        // about as long again (README, "Publish settings and figures"). The client's log lines wait for Serilog, its
+        // events for the host's executor service, which owns the client from then on.
+        ExecutorSettings? settings = null;
+        ExecutorConfigurationException? unusable = null;
+        try
+        {
+            settings = ExecutorSettings.FromEnvironment();
+        }
+        catch (ExecutorConfigurationException ex)
+        {
+            unusable = ex;
+        }
+
+        var earlyLogging = new DeferredLoggerFactory();
+        var client = settings is null
+            ? null
+            : MesosExecutorClient.Create(settings, new MesosExecutorOptions(), earlyLogging.CreateLogger<MesosExecutorClient>(), TimeProvider.System);
+        client?.Start();
+
         // Everything to stderr: the agent keeps the sandbox's stdout and stderr, and stdout stays free for tools.
         Log.Logger = new LoggerConfiguration()
             .MinimumLevel.Information()
@@ -55,12 +78,20 @@ internal static class Program
                 outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} {Level:u3} {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}",
                 standardErrorFromLevel: LogEventLevel.Verbose)
             .CreateLogger();
+        using var logging = new SerilogLoggerFactory(Log.Logger);
+        earlyLogging.AttachTo(logging);
         try
         {
+            if (client is null)
+            {
+                Log.ForContext(Constants.SourceContextPropertyName, "Mesos.Executor").Fatal(unusable, "The executor cannot start");
+                return 2;
+            }
+
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = args });
             builder.Logging.ClearProviders().AddSerilog(Log.Logger);
             builder.Services.AddSingleton(TimeProvider.System);
-            builder.Services.AddMesosTaskRunner<ProcessTaskRunner>(new MesosExecutorOptions());
+            builder.Services.AddMesosTaskRunner<ProcessTaskRunner>(client);
             using var host = builder.Build();
             // RunAsync disposes the host, so take the lifetime (the exit code) first.
             var lifetime = host.Services.GetRequiredService<MesosExecutorLifetime>();

@@ -43,6 +43,7 @@ public sealed class MesosExecutorClient : IAsyncDisposable
     private Connection _connection = Connection.Initial;
     private SubscribedEvent? _subscription;
     private int _reading;
+    private Channel<ExecutorEvent>? _events;
     private volatile bool _shutdownReceived;
     private Task _pump = Task.CompletedTask;
 
@@ -62,7 +63,7 @@ public sealed class MesosExecutorClient : IAsyncDisposable
         });
     }
 
-    /// <summary>Creates a client; nothing is sent until <see cref="ReadEventsAsync"/> is enumerated.</summary>
+    /// <summary>Creates a client; nothing is sent until <see cref="Start"/> is called or <see cref="ReadEventsAsync"/> is enumerated.</summary>
     /// <param name="settings">Where the agent is and who we are; see <see cref="ExecutorSettings.FromEnvironment()"/>.</param>
     /// <param name="options">Callbacks and tunables; null for the defaults.</param>
     /// <param name="logger">Where to log; null for none.</param>
@@ -78,6 +79,9 @@ public sealed class MesosExecutorClient : IAsyncDisposable
 
     /// <summary>The settings in use.</summary>
     public ExecutorSettings Settings => _settings;
+
+    /// <summary>The options in use.</summary>
+    public MesosExecutorOptions Options => _options;
 
     /// <summary>The latest SUBSCRIBED event, or null before the first.</summary>
     public SubscribedEvent? Subscription => Volatile.Read(ref _subscription);
@@ -105,9 +109,25 @@ public sealed class MesosExecutorClient : IAsyncDisposable
             throw new InvalidOperationException("The executor's events can be read only once");
         }
 
+        Start();
+        return _events!.Reader.ReadAllAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Subscribes now, before the events are read: what arrives waits (bounded) for <see cref="ReadEventsAsync"/>.
+    /// A program calls this first thing so that the SUBSCRIBE goes out while it sets up the rest (logging, the host,
+    /// its task runner), instead of after; an agent counts the executor's registration time from its start. Calling it
+    /// again, or reading the events, does not subscribe twice.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+    public void Start()
+    {
+        ObjectDisposedException.ThrowIf(_disposing.IsCancellationRequested, this);
         var channel = Channel.CreateBounded<ExecutorEvent>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
-        _pump = Task.Run(() => PumpAsync(channel.Writer, _disposing.Token), CancellationToken.None);
-        return channel.Reader.ReadAllAsync(cancellationToken);
+        if (Interlocked.CompareExchange(ref _events, channel, null) is null)
+        {
+            _pump = Task.Run(() => PumpAsync(channel.Writer, _disposing.Token), CancellationToken.None);
+        }
     }
 
     /// <summary>
@@ -338,12 +358,15 @@ public sealed class MesosExecutorClient : IAsyncDisposable
         var (tasks, updates) = _ledger.Snapshot();
         var call = ExecutorCalls.Subscribe(_settings, tasks, updates);
         var carried = updates.Select(u => u.Uuid).ToHashSet();
+        var subscribing = _http.SubscribeAsync<Event>(call, null, cancellationToken);
+        // Logged while the request is on its way rather than before: a process's first log line takes milliseconds to
+        // write, and the agent's registration timeout runs from the executor's start.
         Log.Subscribing(_logger, _settings.AgentEndpoint, _settings.ExecutorId, _settings.FrameworkId, tasks.Length, updates.Length);
 
         MesosEventStream<Event> stream;
         try
         {
-            stream = await _http.SubscribeAsync<Event>(call, null, cancellationToken).ConfigureAwait(false);
+            stream = await subscribing.ConfigureAwait(false);
         }
         catch (MesosConnectionException ex)
         {

@@ -10,9 +10,14 @@ using TaskStatus = Mesos.V1.TaskStatus;
 namespace Mesos.Executor.Hosting;
 
 /// <summary>Runs the executor client and hands each event to the user's <see cref="IExecutorHandler"/>.</summary>
+/// <remarks>
+/// The client is either made here from the options, or made (and maybe started) by the program before the host was
+/// built; the service owns it either way and disposes it when done.
+/// </remarks>
 internal sealed class ExecutorService(
     IExecutorHandler handler,
     MesosExecutorOptions options,
+    MesosExecutorClient? startedClient,
     MesosExecutorLifetime lifetime,
     IHostApplicationLifetime application,
     ILoggerFactory loggerFactory,
@@ -56,7 +61,7 @@ internal sealed class ExecutorService(
         ExecutorSettings settings;
         try
         {
-            settings = options.Settings ?? ExecutorSettings.FromEnvironment();
+            settings = startedClient?.Settings ?? options.Settings ?? ExecutorSettings.FromEnvironment();
         }
         catch (ExecutorConfigurationException ex)
         {
@@ -64,7 +69,7 @@ internal sealed class ExecutorService(
             return 2;
         }
 
-        var client = MesosExecutorClient.Create(settings, options, loggerFactory.CreateLogger<MesosExecutorClient>(), timeProvider);
+        var client = startedClient ?? MesosExecutorClient.Create(settings, options, loggerFactory.CreateLogger<MesosExecutorClient>(), timeProvider);
         await using (client.ConfigureAwait(false))
         {
             using var exit = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);

@@ -32,17 +32,35 @@ public static class MesosExecutorServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(handlerFactory);
-        options ??= new MesosExecutorOptions();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<MesosExecutorLifetime>();
-        services.AddHostedService(sp => new ExecutorService(
-            handlerFactory(sp),
-            options,
-            sp.GetRequiredService<MesosExecutorLifetime>(),
-            sp.GetRequiredService<IHostApplicationLifetime>(),
-            sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<TimeProvider>()));
-        return services;
+        return services.AddExecutorService(handlerFactory, options ?? new MesosExecutorOptions(), null);
+    }
+
+    /// <summary>
+    /// Runs a Mesos executor on a client the program made before building the host, usually already
+    /// <see cref="MesosExecutorClient.Start">started</see> so that the SUBSCRIBE goes out while the host starts. The host
+    /// owns the client from then on (it disposes it); its options and settings are the client's.
+    /// </summary>
+    public static IServiceCollection AddMesosExecutor(
+        this IServiceCollection services, Func<IServiceProvider, IExecutorHandler> handlerFactory, MesosExecutorClient client)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(handlerFactory);
+        ArgumentNullException.ThrowIfNull(client);
+        return services.AddExecutorService(handlerFactory, client.Options, client);
+    }
+
+    /// <summary>
+    /// Runs a Mesos executor that hands each launched task to <typeparamref name="TRunner"/>, on a client the program
+    /// made (and usually started) before building the host; see the other overloads.
+    /// </summary>
+    public static IServiceCollection AddMesosTaskRunner<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TRunner>(
+        this IServiceCollection services, MesosExecutorClient client, TaskRunnerExecutorOptions? runnerOptions = null)
+        where TRunner : class, ITaskRunner
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(client);
+        services.TryAddSingleton<TRunner>();
+        return services.AddExecutorService(TaskRunnerHandler<TRunner>(client.Options, runnerOptions), client.Options, client);
     }
 
     /// <summary>
@@ -56,12 +74,30 @@ public static class MesosExecutorServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<TRunner>();
         options ??= new MesosExecutorOptions();
-        return services.AddMesosExecutor(
-            sp => new TaskRunnerExecutor(
-                sp.GetRequiredService<TRunner>(),
-                runnerOptions ?? new TaskRunnerExecutorOptions { ShutdownMargin = options.ShutdownMargin },
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger<TaskRunnerExecutor>(),
-                sp.GetRequiredService<TimeProvider>()),
-            options);
+        return services.AddExecutorService(TaskRunnerHandler<TRunner>(options, runnerOptions), options, null);
+    }
+
+    private static Func<IServiceProvider, IExecutorHandler> TaskRunnerHandler<TRunner>(MesosExecutorOptions options, TaskRunnerExecutorOptions? runnerOptions)
+        where TRunner : class, ITaskRunner =>
+        sp => new TaskRunnerExecutor(
+            sp.GetRequiredService<TRunner>(),
+            runnerOptions ?? new TaskRunnerExecutorOptions { ShutdownMargin = options.ShutdownMargin },
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<TaskRunnerExecutor>(),
+            sp.GetRequiredService<TimeProvider>());
+
+    private static IServiceCollection AddExecutorService(
+        this IServiceCollection services, Func<IServiceProvider, IExecutorHandler> handlerFactory, MesosExecutorOptions options, MesosExecutorClient? client)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<MesosExecutorLifetime>();
+        services.AddHostedService(sp => new ExecutorService(
+            handlerFactory(sp),
+            options,
+            client,
+            sp.GetRequiredService<MesosExecutorLifetime>(),
+            sp.GetRequiredService<IHostApplicationLifetime>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TimeProvider>()));
+        return services;
     }
 }

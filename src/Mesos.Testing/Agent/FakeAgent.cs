@@ -40,6 +40,7 @@ public sealed partial class FakeAgent : IAsyncDisposable
 
     // Generous: CI runs every test assembly at once on two cores, and a wait only ends early on success.
     private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RecheckInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly FakeAgentOptions _options;
     private readonly Lock _gate = new();
@@ -305,7 +306,7 @@ public sealed partial class FakeAgent : IAsyncDisposable
 
     // ---- Waiting ----
 
-    /// <summary>Waits until <paramref name="condition"/> holds for this agent (checked after every change).</summary>
+    /// <summary>Waits until <paramref name="condition"/> holds (checked after every change of this agent, and every 50 ms).</summary>
     /// <exception cref="TimeoutException">It did not within <paramref name="timeout"/> (15 s by default).</exception>
     public async Task WaitUntilAsync(Func<FakeAgent, bool> condition, TimeSpan? timeout = null, string? what = null, CancellationToken cancellationToken = default)
     {
@@ -332,7 +333,9 @@ public sealed partial class FakeAgent : IAsyncDisposable
 
             try
             {
-                await changed.WaitAsync(remaining, cancellationToken).ConfigureAwait(false);
+                // Conditions often look at other objects too (the executor client's state, a task's process), which
+                // change without this agent noticing: re-check every so often, not only when the agent changes.
+                await changed.WaitAsync(remaining < RecheckInterval ? remaining : RecheckInterval, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {

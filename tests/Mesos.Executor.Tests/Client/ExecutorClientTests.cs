@@ -42,6 +42,47 @@ public sealed class ExecutorClientTests
 
     [Theory]
     [MemberData(nameof(Encodings))]
+    public async Task Start_SubscribesBeforeTheEventsAreRead_AndOnlyOnce(MesosEncoding encoding)
+    {
+        await using var agent = await FakeAgent.StartAsync().Bounded();
+        await using var client = MesosExecutorClient.Create(ExecutorHarness.Settings(agent, encoding));
+
+        client.Start();
+        client.Start();
+        await agent.WaitForSubscribeAsync().Bounded();
+        await agent.WaitUntilAsync(a => a.HasSubscriber).Bounded();
+        await agent.SendMessageAsync("early"u8.ToArray());
+
+        // Read only now: what arrived meanwhile was kept, in order.
+        var events = new List<ExecutorEvent>();
+        await foreach (var e in client.ReadEventsAsync().WithCancellation(new CancellationTokenSource(TestTimeouts.Default).Token))
+        {
+            events.Add(e);
+            if (events.Count == 2)
+            {
+                break;
+            }
+        }
+
+        Assert.IsType<SubscribedEvent>(events[0]);
+        Assert.Equal("early", Assert.IsType<MessageEvent>(events[1]).Data.ToStringUtf8());
+        Assert.Single(agent.Calls, c => c.Call?.Type == Call.Types.Type.Subscribe);
+        Assert.Throws<InvalidOperationException>(() => client.ReadEventsAsync());
+    }
+
+    [Fact]
+    public async Task Start_AfterDispose_IsRefused()
+    {
+        await using var agent = await FakeAgent.StartAsync().Bounded();
+        var client = MesosExecutorClient.Create(ExecutorHarness.Settings(agent, MesosEncoding.Protobuf));
+        await client.DisposeAsync();
+
+        Assert.Throws<ObjectDisposedException>(client.Start);
+        Assert.Empty(agent.Calls);
+    }
+
+    [Theory]
+    [MemberData(nameof(Encodings))]
     public async Task Update_AfterLaunch_IsFilledIn_AndAcknowledged(MesosEncoding encoding)
     {
         var sentUpdates = new List<TaskStatus>();

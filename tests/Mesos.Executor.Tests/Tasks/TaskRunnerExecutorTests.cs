@@ -8,6 +8,7 @@ using Mesos.Testing.Agent;
 using Mesos.V1;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Call = Mesos.V1.Executor.Call;
 using TaskStatus = Mesos.V1.TaskStatus;
 
 namespace Mesos.Executor.Tests.Tasks;
@@ -27,6 +28,19 @@ public sealed class TaskRunnerExecutorTests
         Assert.Equal(0, await run.ExitCode.Bounded());
         Assert.Equal([TaskState.TaskStarting, TaskState.TaskRunning, TaskState.TaskFinished], run.StatesOf("t-1"));
         Assert.Empty(run.Agent.Unacknowledged);
+    }
+
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public async Task ClientStartedBeforeTheHost_SubscribesOnce_AndTheHostRunsItsTasks(MesosEncoding encoding)
+    {
+        await using var run = await HostedRun.StartAsync(encoding, subscribeBeforeTheHost: true);
+
+        await run.Agent.LaunchAsync(Task("t-1", "finish")).Bounded();
+
+        Assert.Equal(0, await run.ExitCode.Bounded());
+        Assert.Equal([TaskState.TaskStarting, TaskState.TaskRunning, TaskState.TaskFinished], run.StatesOf("t-1"));
+        Assert.Single(run.Agent.Calls, c => c.Call?.Type == Call.Types.Type.Subscribe);
     }
 
     [Fact]
@@ -277,20 +291,34 @@ public sealed class TaskRunnerExecutorTests
 
         public Task<int> ExitCode => _host.Services.GetRequiredService<MesosExecutorLifetime>().Completion;
 
-        public static async Task<HostedRun> StartAsync(MesosEncoding encoding, FakeAgentOptions? options = null, TimeSpan? shutdownGracePeriod = null)
+        public static async Task<HostedRun> StartAsync(
+            MesosEncoding encoding, FakeAgentOptions? options = null, TimeSpan? shutdownGracePeriod = null, bool subscribeBeforeTheHost = false)
         {
             var agent = await FakeAgent.StartAsync(options).Bounded();
             var runner = new ScriptedRunner();
-            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-            builder.Services.AddSingleton(runner);
-            builder.Services.AddMesosTaskRunner<ScriptedRunner>(new MesosExecutorOptions
+            var executorOptions = new MesosExecutorOptions
             {
                 Settings = ExecutorHarness.Settings(agent, encoding) with
                 {
                     ShutdownGracePeriod = shutdownGracePeriod ?? ExecutorHarness.Settings(agent, encoding).ShutdownGracePeriod,
                 },
                 SetProcessExitCode = false,
-            });
+            };
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            builder.Services.AddSingleton(runner);
+            if (subscribeBeforeTheHost)
+            {
+                // As the runner's Program does: the client subscribes while the host is being built.
+                var client = MesosExecutorClient.Create(executorOptions.Settings, executorOptions);
+                client.Start();
+                await agent.WaitForSubscribeAsync();
+                builder.Services.AddMesosTaskRunner<ScriptedRunner>(client);
+            }
+            else
+            {
+                builder.Services.AddMesosTaskRunner<ScriptedRunner>(executorOptions);
+            }
+
             var host = builder.Build();
             await host.StartAsync().Bounded();
             await agent.WaitForSubscribeAsync();
