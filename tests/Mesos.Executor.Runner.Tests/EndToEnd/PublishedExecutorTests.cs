@@ -26,6 +26,25 @@ public sealed class PublishedExecutorTests(PublishedExecutor published)
     }
 
     [Fact]
+    public async Task OnACpuWithoutAvx2_ThePrecompiledCodeIsSetAsideAndTasksStillRun()
+    {
+        // publish-executor.sh precompiles for x86-64-v3 (AVX2). DOTNET_EnableAVX2=0 makes the runtime treat this CPU
+        // as one without it: the executor must still subscribe and run tasks (JIT-compiled, slower to start).
+        await using var harness = await ExecutorHarness.StartAsync(published, configure: o => o with
+        {
+            CommandEnvironment = new Dictionary<string, string>(o.CommandEnvironment) { ["DOTNET_EnableAVX2"] = "0" },
+        });
+        var task = harness.NewTask("""{"command": "exit 0"}""");
+
+        await harness.Agent.LaunchAsync(task);
+        await harness.WaitForAsync(task, TaskState.TaskFinished);
+
+        Assert.Equal([TaskState.TaskStarting, TaskState.TaskRunning, TaskState.TaskFinished], harness.StatesOf(task));
+        var exitCode = await harness.Executor.WaitForExitAsync(TestTimeouts.Await);
+        Assert.True(exitCode == 0, $"exit code {exitCode}; executor log:\n{harness.Executor.ReadStderr()}");
+    }
+
+    [Fact]
     public async Task TaskExitingThree_IsFailedWithTheExitCodeNamed()
     {
         await using var harness = await ExecutorHarness.StartAsync(published);
