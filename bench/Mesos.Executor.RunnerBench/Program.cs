@@ -60,41 +60,11 @@ var runtimeSize = Directory.GetFiles(runtimeDir).Sum(f => new FileInfo(f).Length
 Row("size of the single file", Mb(size), $"{Mb(runtimeSize)} (shared runtime dir)", X(size / runtimeSize), "<= 25 MB");
 
 // ---- Start -> SUBSCRIBE and idle RSS ----
-if (manyOnly)
-{
-    runs = 0;
-}
-
-var subscribe = new List<double>();
-var rss = new List<double>();
-var helloStart = new List<double>();
-var helloRss = new List<double>();
-for (int i = 0; i <= runs && !manyOnly; i++)
-{
-    await using (var agent = await FakeAgent.StartAsync())
-    {
-        await using var process = await agent.StartExecutorProcessAsync(new ExecutorProcessOptions { FileName = executor, CommandEnvironment = extraEnvironment });
-        await agent.WaitUntilAsync(a => a.HasSubscriber, TimeSpan.FromSeconds(60), "SUBSCRIBE");
-        await Task.Delay(500);
-        if (i > 0)
-        {
-            subscribe.Add(process.TimeToSubscribe.TotalMilliseconds);
-            rss.Add(process.ResidentBytes() / 1048576.0);
-        }
-    }
-
-    var (elapsed, idleRss) = await HelloBaseline.StartHelloAsync(self);
-    if (i > 0)
-    {
-        helloStart.Add(elapsed);
-        helloRss.Add(idleRss);
-    }
-}
-
 if (!manyOnly)
 {
-Row($"start -> SUBSCRIBE (median of {runs})", Ms(Stats.Median(subscribe)), $"{Ms(Stats.Median(helloStart))} (hello world start -> exit)", X(Stats.Median(subscribe) / Stats.Median(helloStart)), "<= 60 ms");
-Row("idle RSS after SUBSCRIBED (median)", Mb(Stats.Median(rss)), $"{Mb(Stats.Median(helloRss))} (idle hello world)", X(Stats.Median(rss) / Stats.Median(helloRss)), "<= 30 MB");
+var starts = await ExecutorStartRuns.MeasureAsync(executor, self, runs, extraEnvironment);
+Row($"start -> SUBSCRIBE (median of {runs})", Ms(Stats.Median(starts.SubscribeMs)), $"{Ms(Stats.Median(starts.HelloMs))} (hello world start -> exit)", X(Stats.Median(starts.SubscribeMs) / Stats.Median(starts.HelloMs)), "<= 60 ms");
+Row("idle RSS after SUBSCRIBED (median)", Mb(Stats.Median(starts.RssMb)), $"{Mb(Stats.Median(starts.HelloRssMb))} (idle hello world)", X(Stats.Median(starts.RssMb) / Stats.Median(starts.HelloRssMb)), "<= 30 MB");
 }
 
 // ---- LAUNCH -> TASK_RUNNING and KILL -> TASK_KILLED, one task at a time in one executor ----

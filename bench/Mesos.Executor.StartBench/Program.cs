@@ -1,7 +1,5 @@
 using Mesos.Bench.Shared;
-using System.Diagnostics;
 using System.Globalization;
-using Mesos.Testing.Agent;
 
 // Baseline modes: this same program started the agent's way as a trivial .NET app.
 if (args is ["hello"])
@@ -22,35 +20,8 @@ var executor = Path.GetFullPath(args.Length > 0 ? args[0] : throw new ArgumentEx
 var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 15;
 // The apphost, like the executor: a trivial .NET program started the same way.
 var self = Path.Combine(AppContext.BaseDirectory, "Mesos.Executor.StartBench");
-var idleSettle = TimeSpan.FromMilliseconds(500);
 
-var subscribeTimes = new List<double>();
-var executorRss = new List<double>();
-var helloTimes = new List<double>();
-var helloRss = new List<double>();
-
-for (var i = 0; i < runs + 1; i++)
-{
-    await using (var agent = await FakeAgent.StartAsync())
-    {
-        await using var process = await agent.StartExecutorProcessAsync(new ExecutorProcessOptions { FileName = executor, RegistrationTimeout = TimeSpan.FromSeconds(30) });
-        await agent.WaitUntilAsync(a => a.HasSubscriber);
-        await Task.Delay(idleSettle);
-        if (i > 0)
-        {
-            // The first run warms the disk cache; it is not counted.
-            subscribeTimes.Add(process.TimeToSubscribe.TotalMilliseconds);
-            executorRss.Add(process.ResidentBytes() / 1048576.0);
-        }
-    }
-
-    var (elapsed, rss) = await HelloBaseline.StartHelloAsync(self);
-    if (i > 0)
-    {
-        helloTimes.Add(elapsed);
-        helloRss.Add(rss);
-    }
-}
+var (subscribeTimes, executorRss, helloTimes, helloRss) = await ExecutorStartRuns.MeasureAsync(executor, self, runs);
 
 static double Median(List<double> values)
 {

@@ -123,6 +123,11 @@ public sealed class MesosExecutorClient : IAsyncDisposable
     public void Start()
     {
         ObjectDisposedException.ThrowIf(_disposing.IsCancellationRequested, this);
+        if (Volatile.Read(ref _events) is not null)
+        {
+            return;
+        }
+
         var channel = Channel.CreateBounded<ExecutorEvent>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
         if (Interlocked.CompareExchange(ref _events, channel, null) is null)
         {

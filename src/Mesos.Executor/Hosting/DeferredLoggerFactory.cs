@@ -21,7 +21,7 @@ public sealed class DeferredLoggerFactory : ILoggerFactory
 
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, DeferredLogger> _loggers = new(StringComparer.Ordinal);
-    private readonly List<(string Category, Action<ILogger> Write)> _held = [];
+    private readonly List<(DeferredLogger Logger, Action<ILogger> Write)> _held = [];
     private ILoggerFactory? _target;
     private int _dropped;
 
@@ -45,9 +45,14 @@ public sealed class DeferredLoggerFactory : ILoggerFactory
             }
 
             _target = target;
-            foreach (var (category, write) in _held)
+            foreach (var logger in _loggers.Values)
             {
-                write(target.CreateLogger(category));
+                logger.Target = target.CreateLogger(logger.Category);
+            }
+
+            foreach (var (logger, write) in _held)
+            {
+                write(logger.Target!);
             }
 
             if (_dropped > 0)
@@ -57,10 +62,6 @@ public sealed class DeferredLoggerFactory : ILoggerFactory
             }
 
             _held.Clear();
-            foreach (var logger in _loggers.Values)
-            {
-                logger.Target = target.CreateLogger(logger.Category);
-            }
         }
     }
 
@@ -85,17 +86,16 @@ public sealed class DeferredLoggerFactory : ILoggerFactory
         return logger;
     }
 
-    /// <summary>Holds one entry, or writes it at once when attached in the meantime.</summary>
-    private void Hold(string category, Action<ILogger> write)
+    /// <summary>Holds one entry of <paramref name="logger"/>, or writes it at once when attached in the meantime.</summary>
+    private void Hold(DeferredLogger logger, Action<ILogger> write)
     {
-        ILogger? target = null;
         lock (_gate)
         {
             if (_target is null)
             {
                 if (_held.Count < Capacity)
                 {
-                    _held.Add((category, write));
+                    _held.Add((logger, write));
                 }
                 else
                 {
@@ -105,13 +105,11 @@ public sealed class DeferredLoggerFactory : ILoggerFactory
                 return;
             }
 
-            target = _loggers[category].Target;
+            // A logger made while attaching may have missed its target.
+            logger.Target ??= _target.CreateLogger(logger.Category);
         }
 
-        if (target is not null)
-        {
-            write(target);
-        }
+        write(logger.Target);
     }
 
     private sealed class DeferredLogger(DeferredLoggerFactory owner, string category) : ILogger
@@ -140,7 +138,7 @@ public sealed class DeferredLoggerFactory : ILoggerFactory
                 return;
             }
 
-            owner.Hold(category, logger => logger.Log(logLevel, eventId, state, exception, formatter));
+            owner.Hold(this, logger => logger.Log(logLevel, eventId, state, exception, formatter));
         }
     }
 }
