@@ -110,6 +110,7 @@ public sealed class TaskRunnerExecutorTests
         await using var run = await HostedRun.StartAsync(MesosEncoding.Json);
         await run.Agent.LaunchAsync(Task("t-1", "ignore-sigterm")).Bounded();
         await run.Agent.WaitForUpdateAsync("t-1", TaskState.TaskRunning);
+        await run.Runner.RunningAsync("t-1");
 
         await run.Agent.KillAsync("t-1", TimeSpan.FromMinutes(10)).Bounded();
         await run.Agent.WaitForUpdateAsync("t-1", TaskState.TaskKilling);
@@ -235,6 +236,12 @@ public sealed class TaskRunnerExecutorTests
         private readonly ConcurrentDictionary<string, TaskCompletionSource> _running = new();
 
         public ConcurrentDictionary<string, TimeSpan> GraceAtKill { get; } = new();
+
+        /// <summary>
+        /// Completes once the runner's RUNNING update has returned: the agent records the update before its answer
+        /// reaches the runner, and a KILL in between cancels that update (TASK_KILLED without the script's message).
+        /// </summary>
+        public Task RunningAsync(string taskId) => _running.GetOrAdd(taskId, _ => new()).Task.WaitAsync(TestTimeouts.Default);
 
         public async Task<TaskResult> RunAsync(TaskInfo task, ITaskContext context, CancellationToken kill)
         {
