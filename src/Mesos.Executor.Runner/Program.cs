@@ -91,6 +91,7 @@ internal static class Program
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = args });
             builder.Logging.ClearProviders().AddSerilog(Log.Logger);
             builder.Services.AddSingleton(TimeProvider.System);
+            builder.Services.AddSingleton<QuietMemoryTrimmer>();
             builder.Services.AddMesosTaskRunner<ProcessTaskRunner>(client);
             using var host = builder.Build();
             // RunAsync disposes the host, so take the lifetime (the exit code) first.

@@ -20,14 +20,29 @@ internal sealed class ProcessTaskRunner : ITaskRunner
 {
     private readonly ILogger<ProcessTaskRunner> _logger;
     private readonly TimeProvider _time;
+    private readonly QuietMemoryTrimmer? _trimmer;
 
-    public ProcessTaskRunner(ILogger<ProcessTaskRunner> logger, TimeProvider? timeProvider = null)
+    public ProcessTaskRunner(ILogger<ProcessTaskRunner> logger, TimeProvider? timeProvider = null, QuietMemoryTrimmer? trimmer = null)
     {
         _logger = logger;
         _time = timeProvider ?? TimeProvider.System;
+        _trimmer = trimmer;
     }
 
     public async Task<TaskResult> RunAsync(TaskInfo task, ITaskContext context, CancellationToken kill)
+    {
+        _trimmer?.NoteActivity();
+        try
+        {
+            return await RunTaskAsync(task, context, kill).ConfigureAwait(false);
+        }
+        finally
+        {
+            _trimmer?.NoteActivity();
+        }
+    }
+
+    private async Task<TaskResult> RunTaskAsync(TaskInfo task, ITaskContext context, CancellationToken kill)
     {
         var taskId = task.TaskId.Value;
         TaskSpec spec;

@@ -30,7 +30,9 @@ public sealed class MesosHttpClient : IDisposable
         _options = options;
         _mediaType = MesosMediaTypes.Of(options.Encoding);
         _streamClient = new HttpClient(CreateHandler(options), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
-        _callClient = new HttpClient(CreateHandler(options), disposeHandler: true) { Timeout = options.CallTimeout };
+        var callHandler = CreateHandler(options);
+        callHandler.MaxConnectionsPerServer = options.MaxCallConnections;
+        _callClient = new HttpClient(callHandler, disposeHandler: true) { Timeout = options.CallTimeout };
     }
 
     public MesosHttpOptions Options => _options;

@@ -34,6 +34,14 @@ public sealed record MesosHttpOptions
     /// <summary>Bound on opening a connection.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Most connections open at once for calls (the event stream has its own). Further calls wait for a free
+    /// connection, within their <see cref="CallTimeout"/>. Without a bound, a burst (an executor starting 500 tasks
+    /// sends 1,000 updates in two seconds) opened one connection per call in flight: hundreds of sockets on both
+    /// sides, each with its buffers, kept open until idle. Mesos' own drivers use a single connection for calls.
+    /// </summary>
+    public int MaxCallConnections { get; init; } = 4;
+
     /// <summary>Framing limits of the event stream.</summary>
     public RecordIOOptions RecordIO { get; init; } = RecordIOOptions.Default;
 
@@ -61,6 +69,11 @@ public sealed record MesosHttpOptions
         if (ConnectTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "MesosHttpOptions.ConnectTimeout must be positive");
+        }
+
+        if (MaxCallConnections < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxCallConnections), MaxCallConnections, "MesosHttpOptions.MaxCallConnections must be at least 1");
         }
 
         ArgumentNullException.ThrowIfNull(RecordIO, nameof(RecordIO));

@@ -216,11 +216,66 @@ public sealed class MesosHttpClientTests
     }
 
     [Fact]
+    public async Task Calls_InFlightTogether_UseAtMostMaxCallConnections_AndTheRestWaitTheirTurn()
+    {
+        var connections = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
+        int inFlight = 0;
+        int mostInFlight = 0;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await LoopbackHttpServer.StartAsync(async context =>
+        {
+            connections.TryAdd(context.Connection.Id, 0);
+            int now = Interlocked.Increment(ref inFlight);
+            lock (connections)
+            {
+                mostInFlight = Math.Max(mostInFlight, now);
+            }
+
+            await release.Task.WaitAsync(Timeout);
+            Interlocked.Decrement(ref inFlight);
+            context.Response.StatusCode = 202;
+        });
+        using var client = new MesosHttpClient(new MesosHttpOptions
+        {
+            Endpoint = new Uri(server.BaseAddress, "api/v1/executor"),
+            MaxCallConnections = 3,
+        });
+
+        var calls = Enumerable.Range(0, 30).Select(_ => client.CallAsync(Message())).ToArray();
+        var deadline = DateTime.UtcNow + Timeout;
+        while (Volatile.Read(ref inFlight) < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        await Task.Delay(300); // time enough for a fourth connection, were one allowed
+        Assert.Equal(3, Volatile.Read(ref inFlight));
+        release.SetResult();
+        var results = await Task.WhenAll(calls).WaitAsync(Timeout);
+
+        Assert.All(results, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        Assert.Equal(3, mostInFlight);
+        Assert.Equal(3, connections.Count);
+    }
+
+    [Fact]
     public void Options_WithoutAnHttpEndpoint_AreRejectedByName()
     {
         var ex = Assert.Throws<ArgumentException>(() => new MesosHttpClient(new MesosHttpOptions { Endpoint = new Uri("ftp://x/") }));
 
         Assert.Contains("Endpoint", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_WithNoCallConnection_AreRejectedByName()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new MesosHttpClient(new MesosHttpOptions
+        {
+            Endpoint = new Uri("http://127.0.0.1:5051/api/v1/executor"),
+            MaxCallConnections = 0,
+        }));
+
+        Assert.Contains("MaxCallConnections", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

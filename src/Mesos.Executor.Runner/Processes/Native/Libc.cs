@@ -95,6 +95,10 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib)]
     public static partial int getpid();
 
+    /// <summary>glibc only: gives the free memory of every malloc arena back to the system.</summary>
+    [LibraryImport(Lib)]
+    public static partial int malloc_trim(nuint pad);
+
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int access(byte* path, int mode);
 
