@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
-# Whole-process benchmark of the minimal executor (framework-dependent build): the fake agent starts it exactly as
-# a Mesos agent would and reports the medians of start -> SUBSCRIBE and idle RSS, with a trivial .NET program
-# started the same way as the baseline. Usage: bench/measure-executor-start.sh [runs]
+# Whole-process benchmark of the minimal executor: the fake agent starts it exactly as a Mesos agent would and reports
+# the medians of start -> SUBSCRIBE and idle RSS, with a trivial .NET program started the same way as the baseline.
+#   bench/measure-executor-start.sh [runs]              framework-dependent build (quick, for comparing code changes)
+#   bench/measure-executor-start.sh --published [runs]  published as the runner is (publish/publish-executor.sh
+#                                                       --project): the figures the executor issue asks for
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [[ "${1:-}" == "--published" ]]; then
+  out=$(mktemp -d "${TMPDIR:-/tmp}/minimal-executor.XXXXXX")
+  trap 'rm -rf "$out"' EXIT
+  bash publish/publish-executor.sh --project bench/Mesos.Executor.MinimalExecutor/Mesos.Executor.MinimalExecutor.csproj "$out" >&2
+  dotnet build -c Release bench/Mesos.Executor.RunnerBench -v quiet -nologo >&2
+  bench/Mesos.Executor.RunnerBench/bin/Release/net10.0/Mesos.Executor.RunnerBench \
+    "$out/Mesos.Executor.MinimalExecutor" --start-only --runs "${2:-15}"
+  exit
+fi
 dotnet build -c Release bench/Mesos.Executor.StartBench -v quiet -nologo >/dev/null
 dotnet bench/Mesos.Executor.StartBench/bin/Release/net10.0/Mesos.Executor.StartBench.dll \
   bench/Mesos.Executor.MinimalExecutor/bin/Release/net10.0/Mesos.Executor.MinimalExecutor "${1:-15}"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Publishes the fetchable executor: one self-contained, trimmed, ReadyToRun, single-file linux-x64 binary
 # (no .NET runtime needed on the agent) plus its sha256, in publish/out/.
-#   bash publish/publish-executor.sh [--compress] [--isa x86-64-v3|x86-64-v2|...] [output-dir]
+#   bash publish/publish-executor.sh [--compress] [--isa x86-64-v3|x86-64-v2|...] [--project path.csproj] [output-dir]
+# --project publishes another executor the same way (default: the runner, src/Mesos.Executor.Runner); the start-up
+# benchmark uses it for its minimal executor (bench/measure-executor-start.sh --published).
 # ReadyToRun is on because start-up time is part of the product: an executor must SUBSCRIBE quickly, and
 # precompiled code starts ~4x sooner than JIT on this kind of machine. Assemblies off the start-up path stay IL
 # (PublishReadyToRunExclude in the csproj). --compress (EnableCompressionInSingleFile) makes the file ~37% smaller
@@ -15,10 +17,12 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 compress=false
 isa=x86-64-v3
+project="$root/src/Mesos.Executor.Runner/Mesos.Executor.Runner.csproj"
 while [[ "${1:-}" == --* ]]; do
   case "$1" in
     --compress) compress=true; shift ;;
     --isa) isa=${2:?--isa needs a value, e.g. x86-64-v2}; shift 2 ;;
+    --project) project=${2:?--project needs a .csproj path}; shift 2 ;;
     *) echo "publish-executor.sh: unknown option $1" >&2; exit 64 ;;
   esac
 done
@@ -28,12 +32,13 @@ mkdir -p "$out"
 # not overwrite the outputs of a build or test run going on in the same checkout.
 artifacts=$(mktemp -d "${TMPDIR:-/tmp}/mesos-executor-publish.XXXXXX")
 trap 'rm -rf "$artifacts"' EXIT
-dotnet publish "$root/src/Mesos.Executor.Runner/Mesos.Executor.Runner.csproj" \
+name=$(dotnet msbuild "$project" -getProperty:AssemblyName -nologo)
+dotnet publish "$project" \
   --artifacts-path "$artifacts" \
   -c Release -r linux-x64 --self-contained \
   -p:PublishSingleFile=true -p:PublishTrimmed=true -p:PublishReadyToRun=true \
   -p:DebugType=none -p:IncludeNativeLibrariesForSelfExtract=true -p:EnableCompressionInSingleFile=$compress \
   "-p:PublishReadyToRunCrossgen2ExtraArgs=--instruction-set:$isa" \
   -o "$out" --nologo -v quiet
-(cd "$out" && sha256sum mesos-executor > mesos-executor.sha256)
-echo "$out/mesos-executor ($(stat -c %s "$out/mesos-executor") bytes), sha256 $(cut -d' ' -f1 "$out/mesos-executor.sha256")"
+(cd "$out" && sha256sum "$name" > "$name.sha256")
+echo "$out/$name ($(stat -c %s "$out/$name") bytes), sha256 $(cut -d' ' -f1 "$out/$name.sha256")"
