@@ -3,16 +3,17 @@
 # the medians of start -> SUBSCRIBE and idle RSS, with a trivial .NET program started the same way as the baseline.
 #   bench/measure-executor-start.sh [runs]              framework-dependent build (quick, for comparing code changes)
 #   bench/measure-executor-start.sh --published [runs]  published as the runner is (publish/publish-executor.sh
-#                                                       --project): the figures the executor issue asks for
+#                                                       --project), against a hello world published the same way
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ "${1:-}" == "--published" ]]; then
   out=$(mktemp -d "${TMPDIR:-/tmp}/minimal-executor.XXXXXX")
   trap 'rm -rf "$out"' EXIT
   bash publish/publish-executor.sh --project bench/Mesos.Executor.MinimalExecutor/Mesos.Executor.MinimalExecutor.csproj "$out" >&2
+  bash publish/publish-executor.sh --project bench/Mesos.Bench.HelloWorld/Mesos.Bench.HelloWorld.csproj "$out" >&2
   dotnet build -c Release bench/Mesos.Executor.RunnerBench -v quiet -nologo >&2
   bench/Mesos.Executor.RunnerBench/bin/Release/net10.0/Mesos.Executor.RunnerBench \
-    "$out/Mesos.Executor.MinimalExecutor" --start-only --runs "${2:-15}"
+    "$out/Mesos.Executor.MinimalExecutor" --start-only --runs "${2:-15}" --hello "$out/Mesos.Bench.HelloWorld"
   exit
 fi
 dotnet build -c Release bench/Mesos.Executor.StartBench -v quiet -nologo >/dev/null
