@@ -30,11 +30,14 @@ public sealed partial class FakeAgent
 
         if (status == StatusCodes.Status200OK && call is not null)
         {
-            await StreamAsync(context, call, eventEncoding, new ReceivedCall(Stopwatch.GetTimestamp(), request.Method, contentType, accept, authorization, bytes, call, 200, string.Empty)).ConfigureAwait(false);
+            await StreamAsync(context, call, eventEncoding, new ReceivedCall(Stopwatch.GetTimestamp(), request.Method, contentType, accept, authorization, bytes, call, 200, string.Empty) { ConnectionId = context.Connection.Id }).ConfigureAwait(false);
             return;
         }
 
-        var received = new ReceivedCall(Stopwatch.GetTimestamp(), request.Method, contentType, accept, authorization, bytes, call, status, text);
+        var received = new ReceivedCall(Stopwatch.GetTimestamp(), request.Method, contentType, accept, authorization, bytes, call, status, text)
+        {
+            ConnectionId = context.Connection.Id,
+        };
         lock (_gate)
         {
             _calls.Add(received);

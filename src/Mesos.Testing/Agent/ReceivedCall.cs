@@ -16,4 +16,8 @@ public sealed record ReceivedCall(
     byte[] Body,
     Call? Call,
     int StatusCode,
-    string ResponseBody);
+    string ResponseBody)
+{
+    /// <summary>The server's name for the connection the request came on (the same for requests on one connection).</summary>
+    public string? ConnectionId { get; init; }
+}

@@ -114,6 +114,23 @@ public sealed class ExecutorClientTests
         }
     }
 
+    [Fact]
+    public async Task ABurstOfUpdates_SharesAFewConnections_AndEveryUpdateArrives()
+    {
+        await using var h = await ExecutorHarness.StartAsync(MesosEncoding.Protobuf);
+
+        // 100 tasks' updates at once, as an executor launching a burst of tasks sends them.
+        var sends = Enumerable.Range(0, 100)
+            .Select(i => h.Client.UpdateAsync(new TaskStatus { TaskId = new TaskID { Value = $"t-{i}" }, State = TaskState.TaskRunning }))
+            .ToArray();
+        await Task.WhenAll(sends).Bounded();
+
+        var updates = h.Agent.Calls.Where(c => c.Call?.Type == Call.Types.Type.Update).ToList();
+        Assert.Equal(100, updates.Count);
+        var connections = updates.Select(c => c.ConnectionId).Distinct().Count();
+        Assert.InRange(connections, 1, new MesosHttpOptions { Endpoint = new Uri("http://unused/") }.MaxCallConnections);
+    }
+
     [Theory]
     [MemberData(nameof(Encodings))]
     public async Task Message_GoesBothWays(MesosEncoding encoding)
