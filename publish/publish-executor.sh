@@ -6,7 +6,7 @@
 # benchmark uses it for its minimal executor (bench/measure-executor-start.sh --published).
 # ReadyToRun is on because start-up time is part of the product: an executor must SUBSCRIBE quickly, and
 # precompiled code starts ~4x sooner than JIT on this kind of machine. Assemblies off the start-up path stay IL
-# (PublishReadyToRunExclude in the csproj). --compress (EnableCompressionInSingleFile) makes the file ~37% smaller
+# (PublishReadyToRunExclude in publish/ExecutorPublish.props). --compress (EnableCompressionInSingleFile) makes the file ~37% smaller
 # but start -> SUBSCRIBE ~1.5-2x slower and idle RSS ~4 MB larger; the fetcher caches the file once per agent while
 # every executor launch pays the start-up, so it is off by default. --isa is the x64 level the precompiled code may
 # assume (crossgen2 --instruction-set): x86-64-v3 (AVX2, every x86 server CPU since about 2015) by default, which
