@@ -7,10 +7,11 @@ using Mesos.Protocol.Encoding;
 namespace Mesos.Protocol.Http;
 
 /// <summary>
-/// Posts Mesos v1 calls to one endpoint. SUBSCRIBE opens a long-lived event stream on a client of its own with no
-/// overall timeout; every other call goes on another connection and must be answered 202 (or 200 where Mesos
-/// answers with a body). Redirects are never followed: a 307 from a non-leading master surfaces as a
-/// <see cref="MesosHttpException"/> with the leader's URL, because following it is the scheduler's decision.
+/// Posts Mesos v1 calls to one endpoint. SUBSCRIBE opens a long-lived event stream on a connection of its own with no
+/// overall timeout (plain HTTP/1.1 for http and Unix sockets, see <see cref="Http1Subscription"/>; HttpClient for
+/// https); every other call goes on other connections and must be answered 202 (or 200 where Mesos answers with a
+/// body). Redirects are never followed: a 307 from a non-leading master surfaces as a <see cref="MesosHttpException"/>
+/// with the leader's URL, because following it is the scheduler's decision.
 /// Reconnection is not this layer's business either: the executor and scheduler state machines own it.
 /// </summary>
 public sealed class MesosHttpClient : IDisposable
@@ -19,8 +20,8 @@ public sealed class MesosHttpClient : IDisposable
     private const int MaxErrorBodyBytes = 64 * 1024;
 
     private readonly MesosHttpOptions _options;
-    private readonly HttpClient _streamClient;
-    private readonly HttpClient _callClient;
+    private readonly Lazy<HttpClient> _streamClient;
+    private readonly Lazy<HttpClient> _callClient;
     private readonly string _mediaType;
 
     public MesosHttpClient(MesosHttpOptions options)
@@ -29,10 +30,14 @@ public sealed class MesosHttpClient : IDisposable
         options.Validate();
         _options = options;
         _mediaType = MesosMediaTypes.Of(options.Encoding);
-        _streamClient = new HttpClient(CreateHandler(options), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
-        var callHandler = CreateHandler(options);
-        callHandler.MaxConnectionsPerServer = options.MaxCallConnections;
-        _callClient = new HttpClient(callHandler, disposeHandler: true) { Timeout = options.CallTimeout };
+        // Made on first use: an executor's SUBSCRIBE does not need them (Http1Subscription), and an idle one sends no call.
+        _streamClient = new(() => new HttpClient(CreateHandler(options), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan });
+        _callClient = new(() =>
+        {
+            var handler = CreateHandler(options);
+            handler.MaxConnectionsPerServer = options.MaxCallConnections;
+            return new HttpClient(handler, disposeHandler: true) { Timeout = options.CallTimeout };
+        });
     }
 
     public MesosHttpOptions Options => _options;
@@ -44,6 +49,11 @@ public sealed class MesosHttpClient : IDisposable
         IMessage call, IReadOnlyDictionary<string, string>? headers = null, CancellationToken cancellationToken = default)
         where TEvent : IMessage<TEvent>, new()
     {
+        if (_options.UnixSocketPath is not null || _options.Endpoint.Scheme == Uri.UriSchemeHttp)
+        {
+            return await SubscribeOverHttp1Async<TEvent>(call, headers, cancellationToken).ConfigureAwait(false);
+        }
+
         using var request = await CreateRequestAsync(call, headers, cancellationToken).ConfigureAwait(false);
         HttpResponseMessage response;
         using (var headersTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -51,7 +61,7 @@ public sealed class MesosHttpClient : IDisposable
             headersTimeout.CancelAfter(_options.SubscribeTimeout);
             try
             {
-                response = await SendAsync(_streamClient, request, static () => "SUBSCRIBE", HttpCompletionOption.ResponseHeadersRead, headersTimeout.Token).ConfigureAwait(false);
+                response = await SendAsync(_streamClient.Value, request, static () => "SUBSCRIBE", HttpCompletionOption.ResponseHeadersRead, headersTimeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -77,6 +87,64 @@ public sealed class MesosHttpClient : IDisposable
         }
     }
 
+    private async Task<MesosEventStream<TEvent>> SubscribeOverHttp1Async<TEvent>(
+        IMessage call, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
+        where TEvent : IMessage<TEvent>, new()
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var body = MesosCodec.Encode(call, _options.Encoding);
+        var authorization = _options.Authorization is { } provider ? await provider(cancellationToken).ConfigureAwait(false) : null;
+        (HttpStatusCode Status, List<KeyValuePair<string, string>> Headers, Http1BodyStream Body) answer;
+        using (var headersTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            headersTimeout.CancelAfter(_options.SubscribeTimeout);
+            try
+            {
+                answer = await Http1Subscription.SendAsync(_options, _mediaType, body, headers, authorization, headersTimeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new MesosConnectionException(
+                    _options.Endpoint, "SUBSCRIBE", new TimeoutException($"no answer within {_options.SubscribeTimeout}", ex));
+            }
+            catch (Exception ex) when (ex is SocketException or IOException or TimeoutException)
+            {
+                throw new MesosConnectionException(_options.Endpoint, "SUBSCRIBE", ex);
+            }
+        }
+
+        var response = new HttpResponseMessage(answer.Status)
+        {
+            RequestMessage = new HttpRequestMessage(HttpMethod.Post, _options.Endpoint),
+            Content = new ByteArrayContent([]),
+        };
+        try
+        {
+            foreach (var (name, value) in answer.Headers)
+            {
+                if (!response.Headers.TryAddWithoutValidation(name, value))
+                {
+                    response.Content.Headers.TryAddWithoutValidation(name, value);
+                }
+            }
+
+            if (answer.Status != HttpStatusCode.OK)
+            {
+                var text = await ReadErrorTextAsync(answer.Body, cancellationToken).ConfigureAwait(false);
+                var location = answer.Headers.FirstOrDefault(h => h.Key.Equals("Location", StringComparison.OrdinalIgnoreCase)).Value;
+                throw new MesosHttpException(_options.Endpoint, "SUBSCRIBE", answer.Status, text, ResolveLocation(location));
+            }
+
+            return new MesosEventStream<TEvent>(response, answer.Body, _options.Encoding, _options.RecordIO);
+        }
+        catch
+        {
+            await answer.Body.DisposeAsync().ConfigureAwait(false);
+            response.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Sends any other call; returns the answer's status and body once it is 202 Accepted or 200 OK.</summary>
     /// <exception cref="MesosHttpException">Any other status (the body text is kept).</exception>
     /// <exception cref="MesosConnectionException">The endpoint could not be reached, or the call timed out.</exception>
@@ -88,7 +156,7 @@ public sealed class MesosHttpClient : IDisposable
         // milliseconds the first time), which the successful path of an executor or scheduler never needs.
         Func<string> name = () => CallName(call);
         using var request = await CreateRequestAsync(call, headers, cancellationToken).ConfigureAwait(false);
-        using var response = await SendAsync(_callClient, request, name, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(_callClient.Value, request, name, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode is not (HttpStatusCode.Accepted or HttpStatusCode.OK))
         {
             throw await ToExceptionAsync(response, name(), cancellationToken).ConfigureAwait(false);
@@ -148,30 +216,40 @@ public sealed class MesosHttpClient : IDisposable
         try
         {
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = new byte[MaxErrorBodyBytes];
-            var total = 0;
+            body = await ReadErrorTextAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            body = string.Empty;
+        }
+
+        var raw = response.Headers.TryGetValues("Location", out var values) ? values.FirstOrDefault() : null;
+        return new MesosHttpException(_options.Endpoint, call, response.StatusCode, body, ResolveLocation(raw));
+    }
+
+    private static async Task<string> ReadErrorTextAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxErrorBodyBytes];
+        var total = 0;
+        try
+        {
             int read;
             while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
             {
                 total += read;
             }
-
-            body = System.Text.Encoding.UTF8.GetString(buffer, 0, total).Trim();
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
-            body = string.Empty;
+            // keep what arrived: the status says enough
         }
 
-        Uri? location = null;
-        if (response.Headers.TryGetValues("Location", out var values) && values.FirstOrDefault() is { Length: > 0 } raw)
-        {
-            // A master answers 307 with a scheme-less "//host:port/api/v1/scheduler": keep our scheme.
-            Uri.TryCreate(_options.Endpoint, raw, out location);
-        }
-
-        return new MesosHttpException(_options.Endpoint, call, response.StatusCode, body, location);
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, total).Trim();
     }
+
+    // A master answers 307 with a scheme-less "//host:port/api/v1/scheduler": keep our scheme.
+    private Uri? ResolveLocation(string? raw) =>
+        raw is { Length: > 0 } && Uri.TryCreate(_options.Endpoint, raw, out var location) ? location : null;
 
     private static string CallName(IMessage call)
     {
@@ -223,7 +301,14 @@ public sealed class MesosHttpClient : IDisposable
 
     public void Dispose()
     {
-        _streamClient.Dispose();
-        _callClient.Dispose();
+        if (_streamClient.IsValueCreated)
+        {
+            _streamClient.Value.Dispose();
+        }
+
+        if (_callClient.IsValueCreated)
+        {
+            _callClient.Value.Dispose();
+        }
     }
 }

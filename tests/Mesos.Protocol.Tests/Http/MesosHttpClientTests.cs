@@ -3,8 +3,6 @@ using Mesos.Protocol.Encoding;
 using Mesos.Protocol.Http;
 using Mesos.Protocol.RecordIO;
 using Mesos.Testing.Hosting;
-using ExecutorID = Mesos.V1.ExecutorID;
-using FrameworkID = Mesos.V1.FrameworkID;
 using Microsoft.AspNetCore.Http;
 using ExecutorCall = Mesos.V1.Executor.Call;
 using ExecutorEvent = Mesos.V1.Executor.Event;
@@ -15,21 +13,9 @@ public sealed class MesosHttpClientTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private static ExecutorCall Subscribe() => new()
-    {
-        ExecutorId = new ExecutorID { Value = "e" },
-        FrameworkId = new FrameworkID { Value = "f" },
-        Type = ExecutorCall.Types.Type.Subscribe,
-        Subscribe = new ExecutorCall.Types.Subscribe(),
-    };
+    private static ExecutorCall Subscribe() => ExecutorCalls.Subscribe();
 
-    private static ExecutorCall Message() => new()
-    {
-        ExecutorId = new ExecutorID { Value = "e" },
-        FrameworkId = new FrameworkID { Value = "f" },
-        Type = ExecutorCall.Types.Type.Message,
-        Message = new ExecutorCall.Types.Message { Data = Google.Protobuf.ByteString.CopyFromUtf8("m") },
-    };
+    private static ExecutorCall Message() => ExecutorCalls.Message();
 
     [Theory]
     [InlineData(MesosEncoding.Json)]
