@@ -87,10 +87,17 @@ internal static class Http1Subscription
         }
         else
         {
-            socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }; // dual mode: IPv4 and IPv6
-            target = IPAddress.TryParse(options.Endpoint.IdnHost, out var address)
-                ? new IPEndPoint(address, options.Endpoint.Port)
-                : new DnsEndPoint(options.Endpoint.IdnHost, options.Endpoint.Port);
+            if (IPAddress.TryParse(options.Endpoint.IdnHost, out var address))
+            {
+                socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                target = new IPEndPoint(address, options.Endpoint.Port);
+            }
+            else
+            {
+                // Dual mode where the host has IPv6, so either family the name resolves to can be reached.
+                socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                target = new DnsEndPoint(options.Endpoint.IdnHost, options.Endpoint.Port);
+            }
         }
 
         try

@@ -58,6 +58,18 @@ public sealed class Http1SubscriptionTests
     }
 
     [Fact]
+    public async Task EndpointByName_IsResolved_AndTheHostHeaderKeepsTheName()
+    {
+        var body = Record(ExecutorEvent.Types.Type.Heartbeat);
+        await using var server = await ScriptedServer.StartAsync(Concat($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\n\r\n", body));
+
+        var (types, request) = await SubscribeAndReadAsync(server, "localhost");
+
+        Assert.Equal([ExecutorEvent.Types.Type.Heartbeat], types);
+        Assert.Contains($"\r\nHost: localhost:{server.Port}\r\n", request, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ErrorAnswer_KeepsStatusAndText_AndARedirectsLocationIsResolved()
     {
         var text = "Failed to validate Executor::Call: Expecting 'subscribe' to be present";
@@ -149,16 +161,17 @@ public sealed class Http1SubscriptionTests
             client.SubscribeAsync<ExecutorEvent>(Subscribe(), new Dictionary<string, string> { ["X-Evil"] = "a\r\nInjected: yes" }));
     }
 
-    private static MesosHttpClient Client(ScriptedServer server) => new(new MesosHttpOptions
+    private static MesosHttpClient Client(ScriptedServer server, string host = "127.0.0.1") => new(new MesosHttpOptions
     {
-        Endpoint = new Uri($"http://127.0.0.1:{server.Port}/api/v1/executor"),
+        Endpoint = new Uri($"http://{host}:{server.Port}/api/v1/executor"),
         Encoding = MesosEncoding.Protobuf,
         Authorization = MesosAuthorization.Fixed(MesosAuthorization.Bearer("t")),
     });
 
-    private static async Task<(List<ExecutorEvent.Types.Type> Types, string Request)> SubscribeAndReadAsync(ScriptedServer server)
+    private static async Task<(List<ExecutorEvent.Types.Type> Types, string Request)> SubscribeAndReadAsync(
+        ScriptedServer server, string host = "127.0.0.1")
     {
-        using var client = Client(server);
+        using var client = Client(server, host);
         await using var stream = await client.SubscribeAsync<ExecutorEvent>(Subscribe()).WaitAsync(Timeout);
         var types = new List<ExecutorEvent.Types.Type>();
         await foreach (var ev in stream.ReadEventsAsync().WithCancellation(new CancellationTokenSource(Timeout).Token))
