@@ -20,6 +20,7 @@ namespace Mesos.Protocol.Http;
 internal static class Http1Subscription
 {
     private const int MaxHeadBytes = 64 * 1024;
+    private const int SynchronousWriteBytes = 16 * 1024; // Linux's smallest default TCP send buffer
 
     /// <summary>Connects, sends the request and reads the answer's head. The caller owns the returned body stream.</summary>
     /// <exception cref="SocketException">The endpoint could not be reached.</exception>
@@ -35,8 +36,15 @@ internal static class Http1Subscription
             var bytes = new byte[request.Length + body.Length];
             System.Text.Encoding.ASCII.GetBytes(request, bytes);
             body.CopyTo(bytes, request.Length);
-            // Written synchronously: a request this small goes straight into the socket's send buffer.
-            connection.Write(bytes);
+            if (bytes.Length <= SynchronousWriteBytes)
+            {
+                connection.Write(bytes); // fits in the socket's send buffer: never waits for the peer
+            }
+            else
+            {
+                // A re-SUBSCRIBE carrying many unacknowledged tasks and updates: the peer must read it, so it may wait.
+                await connection.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            }
             return await ReadHeadAsync(connection, cancellationToken).ConfigureAwait(false);
         }
         catch

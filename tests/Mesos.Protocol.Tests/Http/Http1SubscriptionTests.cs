@@ -152,6 +152,46 @@ public sealed class Http1SubscriptionTests
     }
 
     [Fact]
+    public async Task LargeSubscribe_ToAPeerThatNeverReads_EndsWithTheSubscribeTimeout()
+    {
+        // A re-SUBSCRIBE may carry many unacknowledged tasks; a peer that accepts and never reads must not hang it.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var accepted = listener.AcceptSocketAsync();
+        var call = Subscribe();
+        for (var i = 0; i < 400; i++)
+        {
+            call.Subscribe.UnacknowledgedTasks.Add(new Mesos.V1.TaskInfo
+            {
+                Name = "t",
+                TaskId = new Mesos.V1.TaskID { Value = $"t-{i}" },
+                AgentId = new Mesos.V1.AgentID { Value = "a" },
+                Data = Google.Protobuf.ByteString.CopyFrom(new byte[100_000]),
+            });
+        }
+
+        using var client = new MesosHttpClient(new MesosHttpOptions
+        {
+            Endpoint = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/api/v1/executor"),
+            Encoding = MesosEncoding.Protobuf,
+            SubscribeTimeout = TimeSpan.FromMilliseconds(500),
+        });
+
+        try
+        {
+            // On a thread of its own: a write that blocked the caller would fail this test after Timeout, not hang it.
+            var ex = await Assert.ThrowsAsync<MesosConnectionException>(
+                () => Task.Run(() => client.SubscribeAsync<ExecutorEvent>(call)).WaitAsync(Timeout));
+
+            Assert.IsType<TimeoutException>(ex.InnerException);
+        }
+        finally
+        {
+            (await accepted.WaitAsync(Timeout)).Dispose();
+        }
+    }
+
+    [Fact]
     public async Task HeaderWithALineBreak_IsRefusedBeforeAnythingIsSent()
     {
         await using var server = await ScriptedServer.StartAsync(Concat("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
