@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Whole-process benchmark of the minimal executor: the fake agent starts it exactly as a Mesos agent would and reports
-# the medians of start -> SUBSCRIBE and idle RSS, with a trivial .NET program started the same way as the baseline.
+# Whole-process benchmark of the minimal executors: the fake agent starts each exactly as a Mesos agent would and
+# reports the medians of start -> SUBSCRIBE and idle RSS, with a trivial .NET program started the same way as the
+# baseline. --published measures both minimal executors (low-level API and Generic Host); without it, the hosted one.
 #   bench/measure-executor-start.sh [runs]              framework-dependent build (quick, for comparing code changes)
 #   bench/measure-executor-start.sh --published [runs]  published as the runner is (publish/publish-executor.sh
 #                                                       --project), against a hello world published the same way
@@ -9,11 +10,15 @@ cd "$(dirname "$0")/.."
 if [[ "${1:-}" == "--published" ]]; then
   out=$(mktemp -d "${TMPDIR:-/tmp}/minimal-executor.XXXXXX")
   trap 'rm -rf "$out"' EXIT
-  bash publish/publish-executor.sh --project bench/Mesos.Executor.MinimalExecutor/Mesos.Executor.MinimalExecutor.csproj "$out" >&2
   bash publish/publish-executor.sh --project bench/Mesos.Bench.HelloWorld/Mesos.Bench.HelloWorld.csproj "$out" >&2
   dotnet build -c Release bench/Mesos.Executor.RunnerBench -v quiet -nologo >&2
-  bench/Mesos.Executor.RunnerBench/bin/Release/net10.0/Mesos.Executor.RunnerBench \
-    "$out/Mesos.Executor.MinimalExecutor" --start-only --runs "${2:-15}" --hello "$out/Mesos.Bench.HelloWorld"
+  # Two minimal executors: on the low-level API (the client's event stream) and on the Generic Host (AddMesosTaskRunner).
+  for name in Mesos.Executor.LowLevelExecutor Mesos.Executor.MinimalExecutor; do
+    bash publish/publish-executor.sh --project "bench/$name/$name.csproj" "$out" >&2
+    echo "$name"
+    bench/Mesos.Executor.RunnerBench/bin/Release/net10.0/Mesos.Executor.RunnerBench \
+      "$out/$name" --start-only --runs "${2:-15}" --hello "$out/Mesos.Bench.HelloWorld"
+  done
   exit
 fi
 dotnet build -c Release bench/Mesos.Executor.StartBench -v quiet -nologo >/dev/null
