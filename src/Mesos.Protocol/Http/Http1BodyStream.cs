@@ -1,16 +1,14 @@
-using System.Buffers;
 using System.Globalization;
 
 namespace Mesos.Protocol.Http;
 
 /// <summary>
 /// The body of an HTTP/1.1 answer read straight from its connection: chunked, of a declared length, or up to the
-/// end of the connection. Owns the connection (disposing closes it). Bytes of the body that arrived with the
-/// headers are handed over as <c>leftover</c>.
+/// end of the connection. Owns the connection (disposing closes it). It goes on with the buffer the head was read
+/// into, where the first bytes of the body may already be.
 /// </summary>
 internal sealed class Http1BodyStream : Stream
 {
-    private const int BufferSize = 16 * 1024;
     private const int MaxChunkLine = 1024;
 
     private readonly Stream _connection;
@@ -23,7 +21,13 @@ internal sealed class Http1BodyStream : Stream
                                    // so an event is never held back waiting for bytes that follow it)
     private bool _done;
 
-    private Http1BodyStream(Stream connection, byte[] buffer, int start, int end, bool chunked, long length)
+    /// <param name="connection">The connection, positioned after the bytes already in <paramref name="buffer"/>.</param>
+    /// <param name="buffer">The buffer the head was read into (at least a few KiB: it is reused for the body).</param>
+    /// <param name="start">Where the body's bytes start in <paramref name="buffer"/>.</param>
+    /// <param name="end">Where the bytes read so far end in <paramref name="buffer"/>.</param>
+    /// <param name="chunked">Transfer-Encoding: chunked (<paramref name="length"/> is then ignored).</param>
+    /// <param name="length">Content-Length, or -1 when the body ends with the connection.</param>
+    public Http1BodyStream(Stream connection, byte[] buffer, int start, int end, bool chunked, long length)
     {
         _connection = connection;
         _buffer = buffer;
@@ -32,17 +36,6 @@ internal sealed class Http1BodyStream : Stream
         _chunked = chunked;
         _remaining = chunked ? 0 : length;
         _done = !chunked && length == 0;
-    }
-
-    /// <param name="connection">The connection, positioned after the bytes already in <paramref name="leftover"/>.</param>
-    /// <param name="leftover">Body bytes read together with the headers.</param>
-    /// <param name="chunked">Transfer-Encoding: chunked.</param>
-    /// <param name="length">Content-Length, or -1 when the body ends with the connection.</param>
-    public static Http1BodyStream Create(Stream connection, ReadOnlySpan<byte> leftover, bool chunked, long length)
-    {
-        var buffer = new byte[Math.Max(BufferSize, leftover.Length)];
-        leftover.CopyTo(buffer);
-        return new Http1BodyStream(connection, buffer, 0, leftover.Length, chunked, length);
     }
 
     public override bool CanRead => true;

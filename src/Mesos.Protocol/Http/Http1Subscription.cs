@@ -232,8 +232,7 @@ internal static class Http1Subscription
             }
         }
 
-        var bodyStart = headEnd + 4;
-        var body = Http1BodyStream.Create(connection, buffer.AsSpan(bodyStart, filled - bodyStart), chunked, chunked ? -1 : length);
+        var body = new Http1BodyStream(connection, buffer, headEnd + 4, filled, chunked, length);
         return ((HttpStatusCode)status, headers, body);
     }
 }

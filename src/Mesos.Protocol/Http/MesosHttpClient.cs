@@ -130,9 +130,7 @@ public sealed class MesosHttpClient : IDisposable
 
             if (answer.Status != HttpStatusCode.OK)
             {
-                var text = await ReadErrorTextAsync(answer.Body, cancellationToken).ConfigureAwait(false);
-                var location = answer.Headers.FirstOrDefault(h => h.Key.Equals("Location", StringComparison.OrdinalIgnoreCase)).Value;
-                throw new MesosHttpException(_options.Endpoint, "SUBSCRIBE", answer.Status, text, ResolveLocation(location));
+                throw await ToExceptionAsync(response, "SUBSCRIBE", cancellationToken, answer.Body).ConfigureAwait(false);
             }
 
             return new MesosEventStream<TEvent>(response, answer.Body, _options.Encoding, _options.RecordIO);
@@ -210,21 +208,29 @@ public sealed class MesosHttpClient : IDisposable
         }
     }
 
-    private async Task<MesosHttpException> ToExceptionAsync(HttpResponseMessage response, string call, CancellationToken cancellationToken)
+    /// <param name="body">The answer's body when it is not <paramref name="response"/>'s content (the HTTP/1.1 SUBSCRIBE).</param>
+    private async Task<MesosHttpException> ToExceptionAsync(
+        HttpResponseMessage response, string call, CancellationToken cancellationToken, Stream? body = null)
     {
-        string body;
+        string text;
         try
         {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            body = await ReadErrorTextAsync(stream, cancellationToken).ConfigureAwait(false);
+            body ??= await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            text = await ReadErrorTextAsync(body, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException)
         {
-            body = string.Empty;
+            text = string.Empty;
         }
 
-        var raw = response.Headers.TryGetValues("Location", out var values) ? values.FirstOrDefault() : null;
-        return new MesosHttpException(_options.Endpoint, call, response.StatusCode, body, ResolveLocation(raw));
+        // A master answers 307 with a scheme-less "//host:port/api/v1/scheduler": keep our scheme.
+        Uri? location = null;
+        if (response.Headers.TryGetValues("Location", out var values) && values.FirstOrDefault() is { Length: > 0 } raw)
+        {
+            Uri.TryCreate(_options.Endpoint, raw, out location);
+        }
+
+        return new MesosHttpException(_options.Endpoint, call, response.StatusCode, text, location);
     }
 
     private static async Task<string> ReadErrorTextAsync(Stream stream, CancellationToken cancellationToken)
@@ -246,10 +252,6 @@ public sealed class MesosHttpClient : IDisposable
 
         return System.Text.Encoding.UTF8.GetString(buffer, 0, total).Trim();
     }
-
-    // A master answers 307 with a scheme-less "//host:port/api/v1/scheduler": keep our scheme.
-    private Uri? ResolveLocation(string? raw) =>
-        raw is { Length: > 0 } && Uri.TryCreate(_options.Endpoint, raw, out var location) ? location : null;
 
     private static string CallName(IMessage call)
     {

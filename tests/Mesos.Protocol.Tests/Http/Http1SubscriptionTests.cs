@@ -138,12 +138,10 @@ public sealed class Http1SubscriptionTests
                 ConnectTimeout = TimeSpan.FromMilliseconds(400),
                 SubscribeTimeout = TimeSpan.FromSeconds(30),
             });
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-
             var ex = await Assert.ThrowsAsync<MesosConnectionException>(() => client.SubscribeAsync<ExecutorEvent>(Subscribe()));
 
+            // The connect timeout's own text, not the SUBSCRIBE timeout's ("no answer within").
             Assert.Contains("could not connect within", ex.InnerException!.Message, StringComparison.Ordinal);
-            Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(20), "bounded by the connect timeout");
         }
         finally
         {
