@@ -145,31 +145,28 @@ internal static class Http1Subscription
     /// </summary>
     private static void ConnectWithin(Socket socket, EndPoint target, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        socket.Blocking = false;
-        try
+        // A blocking connect, which Linux bounds by the send timeout, rather than a non-blocking one polled: that one
+        // always throws "in progress" first, and a process's first exception costs a starting executor milliseconds of
+        // exception handling compiled on first use. Cancelling closes the socket, which ends a connect under way.
+        cancellationToken.ThrowIfCancellationRequested();
+        socket.SendTimeout = (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 1, int.MaxValue);
+        using (cancellationToken.UnsafeRegister(static s => ((Socket)s!).Dispose(), socket))
         {
-            socket.Connect(target);
-        }
-        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
-        {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            while (!socket.Poll(TimeSpan.FromMilliseconds(50), SelectMode.SelectWrite))
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (System.Diagnostics.Stopwatch.GetElapsedTime(started) >= timeout)
-                {
-                    throw new TimeoutException($"could not connect within {timeout}");
-                }
+                socket.Connect(target);
             }
-
-            var error = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
-            if (error != SocketError.Success)
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException && cancellationToken.IsCancellationRequested)
             {
-                throw new SocketException((int)error);
+                throw new OperationCanceledException("the SUBSCRIBE was cancelled while connecting", ex, cancellationToken);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock or SocketError.InProgress)
+            {
+                throw new TimeoutException($"could not connect within {timeout}", ex);
             }
         }
 
-        socket.Blocking = true;
+        socket.SendTimeout = 0;
     }
 
     private static async Task<(HttpStatusCode, List<KeyValuePair<string, string>>, Http1BodyStream)> ReadHeadAsync(

@@ -107,46 +107,75 @@ public sealed class Http1SubscriptionTests
     }
 
     [Fact]
-    public async Task EndpointWhoseAcceptQueueIsFull_FailsAfterTheConnectTimeout_NotTheSubscribeTimeout()
+    public async Task SubscribeToALocalPeer_ThrowsNothingOnTheWay()
     {
-        // A listener that never accepts, its queue filled: Linux then ignores further SYNs, so a connect hangs.
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(0);
-        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        var fillers = new List<Socket>();
-        try
+        // A process's first exception costs a starting executor milliseconds (exception handling compiled on first
+        // use), and a non-blocking connect always throws "in progress": the way that works must not throw at all.
+        await using var server = await ScriptedServer.StartAsync(Concat("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+        var thrown = new List<Exception>();
+        var watching = new AsyncLocal<bool>();
+        void Watch(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
         {
-            for (var i = 0; i < 4; i++)
+            if (watching.Value)
             {
-                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                fillers.Add(filler);
-                using var quick = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-                try
+                lock (thrown)
                 {
-                    await filler.ConnectAsync(IPAddress.Loopback, port, quick.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    break; // the queue is full
+                    thrown.Add(e.Exception);
                 }
             }
+        }
 
-            using var client = new MesosHttpClient(new MesosHttpOptions
-            {
-                Endpoint = new Uri($"http://127.0.0.1:{port}/api/v1/executor"),
-                ConnectTimeout = TimeSpan.FromMilliseconds(400),
-                SubscribeTimeout = TimeSpan.FromSeconds(30),
-            });
-            var ex = await Assert.ThrowsAsync<MesosConnectionException>(() => client.SubscribeAsync<ExecutorEvent>(Subscribe()));
-
-            // The connect timeout's own text, not the SUBSCRIBE timeout's ("no answer within").
-            Assert.Contains("could not connect within", ex.InnerException!.Message, StringComparison.Ordinal);
+        AppDomain.CurrentDomain.FirstChanceException += Watch;
+        try
+        {
+            using var client = Client(server, "127.0.0.1");
+            watching.Value = true;
+            await using var stream = await client.SubscribeAsync<ExecutorEvent>(Subscribe()).WaitAsync(Timeout);
+            watching.Value = false;
         }
         finally
         {
-            fillers.ForEach(f => f.Dispose());
+            AppDomain.CurrentDomain.FirstChanceException -= Watch;
         }
+
+        lock (thrown)
+        {
+            Assert.Empty(thrown.Select(e => $"{e.GetType().Name}: {e.Message}"));
+        }
+    }
+
+    [Fact]
+    public async Task EndpointWhoseAcceptQueueIsFull_FailsAfterTheConnectTimeout_NotTheSubscribeTimeout()
+    {
+        await using var queue = await FullAcceptQueue.StartAsync();
+        using var client = new MesosHttpClient(new MesosHttpOptions
+        {
+            Endpoint = new Uri($"http://127.0.0.1:{queue.Port}/api/v1/executor"),
+            ConnectTimeout = TimeSpan.FromMilliseconds(400),
+            SubscribeTimeout = TimeSpan.FromSeconds(30),
+        });
+        var ex = await Assert.ThrowsAsync<MesosConnectionException>(() => client.SubscribeAsync<ExecutorEvent>(Subscribe()));
+
+        // The connect timeout's own text, not the SUBSCRIBE timeout's ("no answer within").
+        Assert.Contains("could not connect within", ex.InnerException!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CancellingWhileTheConnectHangs_EndsTheSubscribe()
+    {
+        await using var queue = await FullAcceptQueue.StartAsync();
+        using var client = new MesosHttpClient(new MesosHttpOptions
+        {
+            Endpoint = new Uri($"http://127.0.0.1:{queue.Port}/api/v1/executor"),
+            ConnectTimeout = TimeSpan.FromMinutes(5),
+            SubscribeTimeout = TimeSpan.FromMinutes(5),
+        });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        // The connect runs on the calling thread: start it elsewhere so a hang fails the guard below, not the run.
+        var subscribe = Task.Run(() => client.SubscribeAsync<ExecutorEvent>(Subscribe(), cancellationToken: cancel.Token));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => subscribe.WaitAsync(Timeout));
     }
 
     [Fact]
@@ -306,6 +335,48 @@ public sealed class Http1SubscriptionTests
         {
             _listener.Stop();
             await _serving.WaitAsync(Timeout).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A listener that never accepts, its queue filled: Linux then ignores further SYNs, so a connect hangs.</summary>
+    private sealed class FullAcceptQueue : IAsyncDisposable
+    {
+        private readonly Socket _listener;
+        private readonly List<Socket> _fillers = [];
+
+        private FullAcceptQueue(Socket listener) => _listener = listener;
+
+        public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
+
+        public static async Task<FullAcceptQueue> StartAsync()
+        {
+            var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen(0);
+            var queue = new FullAcceptQueue(listener);
+            for (var i = 0; i < 4; i++)
+            {
+                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                queue._fillers.Add(filler);
+                using var quick = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+                try
+                {
+                    await filler.ConnectAsync(IPAddress.Loopback, queue.Port, quick.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break; // the queue is full
+                }
+            }
+
+            return queue;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            _fillers.ForEach(f => f.Dispose());
+            _listener.Dispose();
+            return ValueTask.CompletedTask;
         }
     }
 }
