@@ -148,12 +148,7 @@ public sealed class Http1SubscriptionTests
     public async Task EndpointWhoseAcceptQueueIsFull_FailsAfterTheConnectTimeout_NotTheSubscribeTimeout()
     {
         await using var queue = await FullAcceptQueue.StartAsync();
-        using var client = new MesosHttpClient(new MesosHttpOptions
-        {
-            Endpoint = new Uri($"http://127.0.0.1:{queue.Port}/api/v1/executor"),
-            ConnectTimeout = TimeSpan.FromMilliseconds(400),
-            SubscribeTimeout = TimeSpan.FromSeconds(30),
-        });
+        using var client = queue.Client(connectTimeout: TimeSpan.FromMilliseconds(400), subscribeTimeout: TimeSpan.FromSeconds(30));
         var ex = await Assert.ThrowsAsync<MesosConnectionException>(() => client.SubscribeAsync<ExecutorEvent>(Subscribe()));
 
         // The connect timeout's own text, not the SUBSCRIBE timeout's ("no answer within").
@@ -164,12 +159,7 @@ public sealed class Http1SubscriptionTests
     public async Task CancellingWhileTheConnectHangs_EndsTheSubscribe()
     {
         await using var queue = await FullAcceptQueue.StartAsync();
-        using var client = new MesosHttpClient(new MesosHttpOptions
-        {
-            Endpoint = new Uri($"http://127.0.0.1:{queue.Port}/api/v1/executor"),
-            ConnectTimeout = TimeSpan.FromMinutes(5),
-            SubscribeTimeout = TimeSpan.FromMinutes(5),
-        });
+        using var client = queue.Client(connectTimeout: TimeSpan.FromMinutes(5), subscribeTimeout: TimeSpan.FromMinutes(5));
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
         // The connect runs on the calling thread: start it elsewhere so a hang fails the guard below, not the run.
@@ -347,6 +337,13 @@ public sealed class Http1SubscriptionTests
         private FullAcceptQueue(Socket listener) => _listener = listener;
 
         public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
+
+        public MesosHttpClient Client(TimeSpan connectTimeout, TimeSpan subscribeTimeout) => new(new MesosHttpOptions
+        {
+            Endpoint = new Uri($"http://127.0.0.1:{Port}/api/v1/executor"),
+            ConnectTimeout = connectTimeout,
+            SubscribeTimeout = subscribeTimeout,
+        });
 
         public static async Task<FullAcceptQueue> StartAsync()
         {
