@@ -78,7 +78,7 @@ internal static class ExecutorPublisher
         var files = SourceProjects
             .SelectMany(p => Directory.EnumerateFiles(Path.Combine(root, "src", p), "*", SearchOption.AllDirectories))
             .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal))
-            .Concat(new[] { "Directory.Build.props", "Directory.Packages.props", "src/Directory.Build.props", "global.json", "publish/publish-executor.sh", "publish/ExecutorPublish.props" }
+            .Concat(new[] { "Directory.Build.props", "Directory.Packages.props", "src/Directory.Build.props", "global.json", "publish/publish-executor.sh", "publish/ExecutorPublish.props", "publish/mesos-executor.mibc" }
                 .Select(f => Path.Combine(root, f)).Where(File.Exists))
             .Order(StringComparer.Ordinal);
         foreach (var file in files)
