@@ -19,6 +19,7 @@ public sealed class MibcWriterTests
         var concat = Method(typeof(string).GetMethod(nameof(string.Concat), [typeof(string), typeof(string)])!, Named(typeof(string)));
         var listAdd = Method(typeof(List<>).GetMethod(nameof(List<object>.Add))!, Named(typeof(List<>), new CanonType()));
         var emptyOfInt = Method(typeof(Array).GetMethod(nameof(Array.Empty))!, Named(typeof(Array)), new PrimitiveType(0x08));
+        var equatableOfInt = Method(typeof(IEquatable<>).GetMethod(nameof(IEquatable<int>.Equals))!, Named(typeof(IEquatable<>), new PrimitiveType(0x08)));
         var countOfOurs = Method(typeof(Enumerable).GetMethods().Single(m => m.Name == nameof(Enumerable.Count) && m.GetParameters().Length == 1),
             Named(typeof(Enumerable)), Named(typeof(Sample)));
 
@@ -26,14 +27,14 @@ public sealed class MibcWriterTests
         var writer = new MibcWriter(catalog, "profile");
         using (var file = File.Create(path))
         {
-            writer.Write(file, [(concat, 4), (listAdd, 3), (emptyOfInt, 2), (countOfOurs, 1)]);
+            writer.Write(file, [(concat, 5), (listAdd, 4), (emptyOfInt, 3), (equatableOfInt, 2), (countOfOurs, 1)]);
         }
 
         Assert.Empty(writer.Skipped);
         var groups = MibcDump.Read(path).ToDictionary(g => g.Group, g => g.Methods);
         Assert.Equal(
             ["[System.Private.CoreLib]System.String::Concat", "[System.Private.CoreLib]System.Collections.Generic.List`1<...>::Add",
-             "[System.Private.CoreLib]System.Array::Empty<...>"],
+             "[System.Private.CoreLib]System.Array::Empty<...>", "[System.Private.CoreLib]System.IEquatable`1<...>::Equals"],
             groups[$"{CoreLib};"]);
         Assert.Equal(["[System.Linq]System.Linq.Enumerable::Count<...>"], groups["System.Linq;Mesos.StartupProfile.Tests;"]);
         Assert.Equal(2, groups.Count);

@@ -303,6 +303,11 @@ internal sealed class MibcWriter
     {
         var source = _catalog.ByName[type.Assembly];
         var definition = source.GetTypeDefinition(MetadataTokens.TypeDefinitionHandle(type.TypeDefToken & 0xFFFFFF));
+        if (definition.BaseType.IsNil)
+        {
+            return false; // an interface, or System.Object itself
+        }
+
         var (ns, name) = definition.BaseType.Kind switch
         {
             HandleKind.TypeReference => (source.GetString(source.GetTypeReference((TypeReferenceHandle)definition.BaseType).Namespace),
