@@ -120,6 +120,21 @@ if (!startOnly && !manyOnly)
     await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
 }
 
+// ---- A task that finishes, and the executor that then exits by itself (also the start-up profile's finish path) ----
+if (!startOnly && !manyOnly)
+{
+    await using var agent = await FakeAgent.StartAsync();
+    await using var process = await agent.StartExecutorProcessAsync(new ExecutorProcessOptions { FileName = executor, CommandEnvironment = extraEnvironment });
+    await agent.WaitForSubscribeAsync(timeout: TimeSpan.FromSeconds(60));
+    long started = Stopwatch.GetTimestamp();
+    await agent.LaunchAsync(Tasks.ExitZero("done"));
+    await agent.WaitForUpdateAsync("done", TaskState.TaskFinished, TimeSpan.FromSeconds(30));
+    var finished = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+    var exited = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    Row("a task running `exit 0`: LAUNCH -> TASK_FINISHED received; -> executor exited by itself", $"{Ms(finished)}; {Ms(exited)} (exit {exitCode})", "-", "-", "-");
+}
+
 // ---- N tasks x 2 processes in one executor ----
 if (!startOnly)
 {
@@ -176,6 +191,8 @@ return 0;
 internal static class Tasks
 {
     public static TaskInfo Sleep(string id) => Make(id, """{"command": "/bin/sleep", "shell": false, "arguments": ["sleep", "600"]}""");
+
+    public static TaskInfo ExitZero(string id) => Make(id, """{"command": "exit 0"}""");
 
     public static TaskInfo TwoProcesses(string id) => Make(id, """
         {"processes": [
