@@ -12,14 +12,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$(mktemp -d "${TMPDIR:-/tmp}/mesos-executor-profile.XXXXXX")}
 mkdir -p "$work/traces" && rm -f "$work"/traces/*.nettrace
 bash "$root/publish/publish-executor.sh" --no-profile --artifacts "$work/artifacts" "$work/full" >&2
-bash "$root/publish/publish-executor.sh" --project "$root/bench/Mesos.Bench.HelloWorld/Mesos.Bench.HelloWorld.csproj" "$work/hello" >&2
-dotnet build -c Release "$root/bench/Mesos.Executor.RunnerBench" -v quiet -nologo >&2
 dotnet build -c Release "$root/tools/Mesos.StartupProfile" -v quiet -nologo >&2
 # Keywords: Loader 0x8, JIT 0x10, Type 0x80000, CompilationDiagnostic 0x2000000000 (precompiled code looked up),
 # MethodDiagnostic 0x4000000000 (a method's owner and type arguments), and the rest dotnet-pgo asks for. {pid}: a file
 # per executor process (the benchmark starts several).
-"$root/bench/Mesos.Executor.RunnerBench/bin/Release/net10.0/Mesos.Executor.RunnerBench" "$work/full/mesos-executor" \
-  --runs 3 --hello "$work/hello/Mesos.Bench.HelloWorld" \
+bash "$root/bench/runner/run.sh" "$work/full/mesos-executor" -- --runs 3 \
   --env DOTNET_EnableEventPipe=1 --env "DOTNET_EventPipeOutputPath=$work/traces/trace-{pid}.nettrace" \
   --env 'DOTNET_EventPipeConfig=Microsoft-Windows-DotNETRuntime:0x1F000080018:5' > "$work/bench.txt"
 "$root/tools/Mesos.StartupProfile/bin/Release/net10.0/Mesos.StartupProfile" make \

@@ -20,7 +20,6 @@ internal sealed class QuietMemoryTrimmer : IDisposable
 
     private readonly ITimer _timer;
     private readonly TimeSpan _quietPeriod;
-    private readonly Action _trim;
 
     public QuietMemoryTrimmer(TimeProvider time)
         : this(time, DefaultQuietPeriod, TrimProcessMemory)
@@ -30,16 +29,13 @@ internal sealed class QuietMemoryTrimmer : IDisposable
     internal QuietMemoryTrimmer(TimeProvider time, TimeSpan quietPeriod, Action trim)
     {
         _quietPeriod = quietPeriod;
-        _trim = trim;
-        _timer = time.CreateTimer(static state => ((QuietMemoryTrimmer)state!).Trim(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer = time.CreateTimer(static state => ((Action)state!)(), trim, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>A task started or ended: trim once the quiet period has passed with no further activity.</summary>
     public void NoteActivity() => _timer.Change(_quietPeriod, Timeout.InfiniteTimeSpan);
 
     public void Dispose() => _timer.Dispose();
-
-    private void Trim() => _trim();
 
     private static void TrimProcessMemory()
     {

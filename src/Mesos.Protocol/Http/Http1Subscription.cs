@@ -201,7 +201,7 @@ internal static class Http1Subscription
         if (statusLine.Length < 2 || !statusLine[0].StartsWith("HTTP/1.", StringComparison.Ordinal)
             || !int.TryParse(statusLine[1], NumberStyles.None, CultureInfo.InvariantCulture, out var status))
         {
-            throw new IOException($"Not an HTTP/1.x answer: '{(lines[0].Length <= 60 ? lines[0] : lines[0][..60])}'");
+            throw new IOException($"Not an HTTP/1.x answer: '{Excerpt(lines[0])}'");
         }
 
         var headers = new List<KeyValuePair<string, string>>(lines.Length - 1);
@@ -212,7 +212,7 @@ internal static class Http1Subscription
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0)
             {
-                throw new IOException($"Malformed header line in the answer: '{(line.Length <= 60 ? line : line[..60])}'");
+                throw new IOException($"Malformed header line in the answer: '{Excerpt(line)}'");
             }
 
             var name = line[..colon].Trim();
@@ -232,4 +232,6 @@ internal static class Http1Subscription
         var body = new Http1BodyStream(connection, buffer, headEnd + 4, filled, chunked, length);
         return ((HttpStatusCode)status, headers, body);
     }
+
+    private static string Excerpt(string line) => line.Length <= 60 ? line : line[..60];
 }

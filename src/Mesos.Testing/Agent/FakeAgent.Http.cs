@@ -28,16 +28,16 @@ public sealed partial class FakeAgent
         Call? call = null;
         var (status, text) = Validate(request.Method, contentType, accept, authorization, bytes, ref call, out var eventEncoding);
 
-        if (status == StatusCodes.Status200OK && call is not null)
-        {
-            await StreamAsync(context, call, eventEncoding, new ReceivedCall(Stopwatch.GetTimestamp(), request.Method, contentType, accept, authorization, bytes, call, 200, string.Empty) { ConnectionId = context.Connection.Id }).ConfigureAwait(false);
-            return;
-        }
-
         var received = new ReceivedCall(Stopwatch.GetTimestamp(), request.Method, contentType, accept, authorization, bytes, call, status, text)
         {
             ConnectionId = context.Connection.Id,
         };
+        if (status == StatusCodes.Status200OK && call is not null)
+        {
+            await StreamAsync(context, call, eventEncoding, received).ConfigureAwait(false);
+            return;
+        }
+
         lock (_gate)
         {
             _calls.Add(received);
